@@ -1,0 +1,2 @@
+// cdktf's Jest matchers (toHaveResourceWithProperties, toBeValidTerraform, ...).
+require("cdktf").Testing.setupJest();

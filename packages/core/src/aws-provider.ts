@@ -1,0 +1,60 @@
+import { Construct } from "constructs";
+import { AwsProvider, AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provider";
+import type { ValidatedEnvironmentConfig } from "./environment-config";
+import { defaultTags } from "./tags";
+
+/** Placeholder credentials of offline mode. Not secrets: nothing accepts them but an emulator. */
+export const OFFLINE_ACCESS_KEY = "offline-placeholder";
+export const OFFLINE_SECRET_KEY = "offline-placeholder";
+
+export interface AwsProviderOptions {
+  /** A provider alias, for a second region or account. @default - the default provider */
+  readonly alias?: string;
+  /** @default the environment's region */
+  readonly region?: string;
+}
+
+/**
+ * The AWS provider of an environment's stack:
+ * - `allowed_account_ids` holds the environment's account, so a stack can never be applied to another;
+ * - `default_tags` carry Environment, Owner, CostCenter, Repository and ManagedBy;
+ * - `assume_role` when the environment names a role;
+ * - offline mode (the local environment): placeholder credentials, every look-up skipped, and
+ *   optional custom endpoints so that the stack can be deployed to an AWS emulator.
+ */
+export function createAwsProvider(
+  scope: Construct,
+  config: ValidatedEnvironmentConfig,
+  options: AwsProviderOptions = {},
+): AwsProvider {
+  const assumeRole = config.aws?.assumeRole;
+  const offline = config.aws?.offline;
+  const endpoints = offline?.endpoints;
+  return new AwsProvider(scope, options.alias ? `aws-${options.alias}` : "aws", {
+    alias: options.alias,
+    region: options.region ?? config.region,
+    allowedAccountIds: offline ? undefined : [config.accountId],
+    defaultTags: [{ tags: defaultTags(config) }],
+    assumeRole: assumeRole
+      ? [
+          {
+            roleArn: assumeRole.roleArn,
+            externalId: assumeRole.externalId,
+            sessionName: assumeRole.sessionName ?? `cdktf-${config.name}`,
+          },
+        ]
+      : undefined,
+    ...(offline
+      ? {
+          accessKey: OFFLINE_ACCESS_KEY,
+          secretKey: OFFLINE_SECRET_KEY,
+          skipCredentialsValidation: true,
+          skipRequestingAccountId: true,
+          skipMetadataApiCheck: "true",
+          skipRegionValidation: true,
+          s3UsePathStyle: endpoints ? true : undefined,
+          endpoints: endpoints ? [endpoints as AwsProviderEndpoints] : undefined,
+        }
+      : {}),
+  });
+}

@@ -1,0 +1,363 @@
+import { z } from "zod";
+import { ConfigError, problemsFromIssues } from "./config-error";
+import { ipv4CidrContains, ipv4CidrsOverlap, parseIpv4Cidr, type Ipv4Cidr } from "./cidr";
+
+// ---------------------------------------------------------------------------------------------
+// Vocabulary shared by the configuration and the construct packages.
+// ---------------------------------------------------------------------------------------------
+
+/** Subnet tiers: `public` (internet gateway), `private` (egress through NAT), `intra` (no internet route). */
+export const SUBNET_TIERS = ["public", "private", "intra"] as const;
+export type SubnetTier = (typeof SUBNET_TIERS)[number];
+
+/** `none`: no NAT; `single`: one NAT gateway for the VPC; `perAz`: one NAT gateway in each AZ. */
+export const NAT_GATEWAY_MODES = ["none", "single", "perAz"] as const;
+export type NatGatewayMode = (typeof NAT_GATEWAY_MODES)[number];
+
+/** Gateway endpoints (free, attached to route tables). */
+export const GATEWAY_ENDPOINT_SERVICES = ["s3", "dynamodb"] as const;
+export type GatewayEndpointService = (typeof GATEWAY_ENDPOINT_SERVICES)[number];
+
+/** Interface endpoints offered as presets: what container workloads in private subnets reach most. */
+export const INTERFACE_ENDPOINT_SERVICES = [
+  "autoscaling",
+  "ec2",
+  "ec2messages",
+  "ecr.api",
+  "ecr.dkr",
+  "ecs",
+  "ecs-agent",
+  "ecs-telemetry",
+  "eks",
+  "eks-auth",
+  "elasticfilesystem",
+  "elasticloadbalancing",
+  "events",
+  "kms",
+  "logs",
+  "monitoring",
+  "secretsmanager",
+  "sns",
+  "sqs",
+  "ssm",
+  "ssmmessages",
+  "sts",
+  "xray",
+] as const;
+export type InterfaceEndpointService = (typeof INTERFACE_ENDPOINT_SERVICES)[number];
+
+/** What flow logs may record. */
+export const FLOW_LOG_TRAFFIC_TYPES = ["ALL", "ACCEPT", "REJECT"] as const;
+export type FlowLogTrafficType = (typeof FLOW_LOG_TRAFFIC_TYPES)[number];
+
+/** Where flow logs go. */
+export const FLOW_LOG_DESTINATIONS = ["cloudwatch", "s3", "none"] as const;
+export type FlowLogDestination = (typeof FLOW_LOG_DESTINATIONS)[number];
+
+/** The retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** Matches AWS region names: `eu-west-1`, `us-gov-west-1`, `ap-southeast-5`. */
+export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers that give every setting a message naming what is allowed.
+// ---------------------------------------------------------------------------------------------
+
+type ErrorFn = { error: (issue: { input?: unknown }) => string };
+
+/** `is required (what)` when missing, `is not what` when present but wrong. */
+function expected(what: string): ErrorFn {
+  return { error: (issue) => (issue.input === undefined ? `is required (${what})` : `is not ${what}`) };
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T, what: string) {
+  const allowed = values.map((v) => JSON.stringify(v)).join(", ");
+  return z.enum(values, {
+    error: (issue) => (issue.input === undefined ? `is required (${what}: ${allowed})` : `is not allowed (${what}: ${allowed})`),
+  });
+}
+
+function settings<T extends z.core.$ZodLooseShape>(shape: T) {
+  const allowed = Object.keys(shape).join(", ");
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `is not a setting here (allowed: ${allowed})`
+        : issue.input === undefined
+          ? `is required (an object with: ${allowed})`
+          : `is not an object (allowed settings: ${allowed})`,
+  });
+}
+
+const text = (what: string, pattern: RegExp) => z.string(expected(what)).regex(pattern, expected(what));
+const bool = (what: string) => z.boolean(expected(`true or false: ${what}`));
+
+const accountId = text("a 12-digit AWS account id", /^\d{12}$/);
+const roleArn = text("an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)", /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/);
+const cidr = z
+  .string(expected("an IPv4 CIDR such as 10.0.0.0/16"))
+  .refine((v) => parseIpv4Cidr(v) !== undefined, expected("an IPv4 CIDR (a.b.c.d/n, with no host bits set)"));
+const tagValue = (what: string) =>
+  z
+    .string(expected(what))
+    .min(1, { error: () => `is empty (expected ${what})` })
+    .max(256, { error: () => `is too long (expected ${what} of at most 256 characters)` })
+    .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, expected(`${what} made of letters, digits, spaces and _.:/=+-@`));
+const url = text("an http(s) URL", /^https?:\/\/[^\s]+$/);
+
+// ---------------------------------------------------------------------------------------------
+// The schema.
+// ---------------------------------------------------------------------------------------------
+
+const localBackend = settings({
+  type: z.literal("local"),
+  /**
+   * Folder for the state files, relative to the repository root (never absolute), one file per stack.
+   * @default "environments/<name>/state"
+   */
+  path: z
+    .string(expected("a folder relative to the repository root"))
+    .refine((p) => !p.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(p) && !p.split(/[\\/]/).includes(".."), {
+      error: "is not a folder relative to the repository root (no leading / and no ..)",
+    })
+    .optional(),
+});
+
+const s3Backend = settings({
+  type: z.literal("s3"),
+  /** The state bucket. */
+  bucket: text("an S3 bucket name (3-63 lower-case letters, digits, dots and hyphens)", /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/),
+  /** @default the environment's region */
+  region: text("an AWS region such as eu-west-1", REGION_PATTERN).optional(),
+  /**
+   * Keys are `<keyPrefix>/<stack>.tfstate`.
+   * @default the environment's name
+   */
+  keyPrefix: text("a key prefix of letters, digits and -_./", /^[A-Za-z0-9][A-Za-z0-9_./-]{0,200}$/).optional(),
+  /** A KMS key for server-side encryption of the state. @default - the bucket's default encryption */
+  kmsKeyId: text("a KMS key ARN", /^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[\w/-]+$/).optional(),
+  /** A DynamoDB lock table, for Terraform versions before S3-native locking. @default - S3-native locking only */
+  dynamodbTable: text("a DynamoDB table name (3-255 of A-Za-z0-9_.-)", /^[A-Za-z0-9_.-]{3,255}$/).optional(),
+  /** A role to assume for state access. @default - the caller's credentials */
+  roleArn: roleArn.optional(),
+});
+
+const cloudBackend = settings({
+  type: z.literal("cloud"),
+  /** The HCP Terraform or Terraform Enterprise organization. */
+  organization: text("an organization name (letters, digits, _ and -)", /^[A-Za-z0-9_-]{1,40}$/),
+  /** @default "app.terraform.io" */
+  hostname: text("a host name such as app.terraform.io", /^[a-z0-9.-]+(:\d+)?$/).optional(),
+  /**
+   * Each stack gets the workspace `<workspacePrefix><stack>`.
+   * @default "" (the workspace is named after the stack, `<env>-<stack>`)
+   */
+  workspacePrefix: text("a workspace name prefix (letters, digits, _ and -)", /^[A-Za-z0-9_-]{0,40}$/).optional(),
+});
+
+const backendTypes = '"local", "s3", "cloud"';
+const backend = z.discriminatedUnion("type", [localBackend, s3Backend, cloudBackend], {
+  error: (issue) =>
+    issue.input === undefined
+      ? `is required (a state backend: { type: ${backendTypes}, ... })`
+      : `is not a backend type (allowed: ${backendTypes})`,
+});
+
+const awsSettings = settings({
+  /** A role that Terraform assumes for this environment, for example from a CI account. */
+  assumeRole: settings({
+    roleArn,
+    externalId: text("an external id (2-1224 of \\w+=,.@:/-)", /^[\w+=,.@:/-]{2,1224}$/).optional(),
+    sessionName: text("a session name (2-64 of \\w+=,.@-)", /^[\w+=,.@-]{2,64}$/).optional(),
+  }).optional(),
+  /**
+   * Offline mode, for the local environment: placeholder credentials, no account or region
+   * look-ups, and optional endpoints (for example an AWS emulator on localhost).
+   */
+  offline: settings({
+    /** Endpoint per service, keyed as in the provider's `endpoints` block: `{ s3: "http://localhost:4566" }`. */
+    endpoints: z.record(text("a service name of the provider's endpoints block, such as s3 or ec2", /^[a-z][a-z0-9]*$/), url).optional(),
+  }).optional(),
+});
+
+const network = settings({
+  /** The VPC's IPv4 range: /16 to /22. */
+  cidr,
+  /** NAT for the private tier. A cost decision, so every environment states it. */
+  natGateways: oneOf(NAT_GATEWAY_MODES, "a NAT gateway mode"),
+  /** @default ["public", "private"] */
+  subnetTiers: z
+    .array(oneOf(SUBNET_TIERS, "a subnet tier"), expected("a list of subnet tiers"))
+    .min(1, expected("a list of at least one subnet tier"))
+    .optional(),
+  /**
+   * Explicit subnet ranges per tier and AZ, `{ private: { "eu-west-1a": "10.0.0.0/20" } }`.
+   * @default - computed from the VPC range, stable per tier and AZ letter
+   */
+  subnetCidrs: z.partialRecord(oneOf(SUBNET_TIERS, "a subnet tier"), z.record(z.string(), cidr)).optional(),
+  /** @default ["s3"] */
+  gatewayEndpoints: z.array(oneOf(GATEWAY_ENDPOINT_SERVICES, "a gateway endpoint")).optional(),
+  /** @default [] */
+  interfaceEndpoints: z.array(oneOf(INTERFACE_ENDPOINT_SERVICES, "an interface endpoint preset")).optional(),
+  flowLogs: settings({
+    /** @default "cloudwatch" */
+    destination: oneOf(FLOW_LOG_DESTINATIONS, "a flow log destination").optional(),
+    /** @default 365 */
+    retentionDays: z
+      .number(expected("a number of days"))
+      .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), expected(`a CloudWatch retention (${LOG_RETENTION_DAYS.join(", ")})`))
+      .optional(),
+    /** @default "ALL" */
+    trafficType: oneOf(FLOW_LOG_TRAFFIC_TYPES, "a traffic type").optional(),
+    /** The bucket, when the destination is `s3`. */
+    s3BucketArn: text("an S3 bucket ARN (arn:aws:s3:::<bucket>)", /^arn:aws(-cn|-us-gov)?:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/).optional(),
+  }).optional(),
+  /** Subnet tags for EKS load balancers and Karpenter discovery. */
+  kubernetes: settings({
+    clusterNames: z.array(text("an EKS cluster name (letters, digits, _ and -)", /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/)).optional(),
+    karpenterDiscovery: text("a Karpenter discovery value (letters, digits, _ and -)", /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/).optional(),
+  }).optional(),
+});
+
+export const environmentConfigSchema = settings({
+  /** The environment's name: stacks are `<name>-<stack>`. 2-12 lower-case letters, digits and hyphens. */
+  name: text("an environment name (2-12 lower-case letters, digits and hyphens, starting with a letter)", /^[a-z][a-z0-9-]{0,10}[a-z0-9]$/),
+  /** Production turns on deletion safety and refuses unsafe settings. */
+  production: bool("whether this is a production environment"),
+  /** The only account this environment's stacks can be applied to. */
+  accountId,
+  region: text("an AWS region such as eu-west-1", REGION_PATTERN),
+  /** Explicit zones, so that nothing depends on a data-source look-up. 1 to 6, in the region. */
+  availabilityZones: z
+    .array(text("an availability zone name such as eu-west-1a", /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}[a-z]$/), expected("a list of availability zones"))
+    .min(1, expected("a list of 1 to 6 availability zones"))
+    .max(6, expected("a list of 1 to 6 availability zones")),
+  backend,
+  aws: awsSettings.optional(),
+  /** Ownership tags, applied to every resource through the provider's default tags. */
+  tags: settings({
+    owner: tagValue("an owner (team or person)"),
+    costCenter: tagValue("a cost center"),
+    repository: tagValue("a repository such as github.com/acme/platform"),
+    /** More tags for every resource. */
+    extra: z.record(z.string().regex(/^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, expected("a tag key (1-128 characters, not starting with aws:)")), tagValue("a tag value")).optional(),
+  }),
+  network,
+});
+
+/** An environment's configuration, as written in `environments/<name>/config.ts`. */
+export type EnvironmentConfig = z.input<typeof environmentConfigSchema>;
+/** The same configuration after validation. */
+export type ValidatedEnvironmentConfig = z.output<typeof environmentConfigSchema>;
+export type BackendConfig = ValidatedEnvironmentConfig["backend"];
+export type NetworkConfig = ValidatedEnvironmentConfig["network"];
+
+/**
+ * Validates an environment's configuration and reports every problem at once, as a
+ * `ConfigError` whose lines each name the setting, the bad value and what is allowed.
+ *
+ * @param label the prefix of every path in the messages; the environment's folder name.
+ */
+export function validateEnvironmentConfig(input: unknown, label: string): ValidatedEnvironmentConfig {
+  const result = environmentConfigSchema.safeParse(input);
+  // Rules between settings run on the raw input, each only where the settings it reads are
+  // well-formed, so that one run reports every problem, not the first layer of them.
+  const issues = [...(result.success ? [] : result.error.issues), ...crossFieldIssues(input)];
+  if (!result.success || issues.length > 0) {
+    throw new ConfigError(label, problemsFromIssues(label, input, issues));
+  }
+  return result.data;
+}
+
+type Issue = z.core.$ZodIssue;
+type Path = (string | number)[];
+
+/** Reads a setting from raw input, if it is there and passes `accept`. */
+function read<T>(input: unknown, path: Path, accept: (v: unknown) => v is T): T | undefined {
+  let current: unknown = input;
+  for (const part of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string | number, unknown>)[part];
+  }
+  return accept(current) ? current : undefined;
+}
+const isString = (v: unknown): v is string => typeof v === "string";
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** Rules that tie one setting to another. */
+function crossFieldIssues(input: unknown): Issue[] {
+  const issues: Issue[] = [];
+  const problem = (path: Path, message: string) => issues.push({ code: "custom", path, message, input: undefined } as Issue);
+
+  const region = read(input, ["region"], (v): v is string => isString(v) && REGION_PATTERN.test(v));
+  const zones = read(input, ["availabilityZones"], isStringArray) ?? [];
+  zones.forEach((az, i) => {
+    if (region && (!az.startsWith(region) || !/^[a-z]$/.test(az.slice(region.length)))) {
+      problem(["availabilityZones", i], `is not in region ${JSON.stringify(region)} (expected ${region} followed by a zone letter)`);
+    }
+    if (zones.indexOf(az) !== i) problem(["availabilityZones", i], "is listed twice (each zone once)");
+  });
+
+  const vpcCidr = read(input, ["network", "cidr"], isString);
+  const vpc = vpcCidr === undefined ? undefined : parseIpv4Cidr(vpcCidr);
+  if (vpc && (vpc.prefix < 16 || vpc.prefix > 22)) {
+    problem(["network", "cidr"], "is not a VPC range the platform lays out (prefix /16 to /22)");
+  }
+  const tiers = read(input, ["network", "subnetTiers"], isStringArray) ?? ["public", "private"];
+  tiers.forEach((tier, i) => {
+    if (tiers.indexOf(tier) !== i) problem(["network", "subnetTiers", i], "is listed twice (each tier once)");
+  });
+  const nat = read(input, ["network", "natGateways"], isString);
+  if (nat && nat !== "none" && !tiers.includes("public")) {
+    problem(["network", "natGateways"], 'needs the "public" subnet tier for the NAT gateways (add "public" to network.subnetTiers, or use "none")');
+  }
+
+  const explicit: { path: Path; block: Ipv4Cidr }[] = [];
+  for (const [tier, byAz] of Object.entries(read(input, ["network", "subnetCidrs"], isRecord) ?? {})) {
+    if ((SUBNET_TIERS as readonly string[]).includes(tier) && !tiers.includes(tier)) {
+      problem(["network", "subnetCidrs", tier], `is a tier this network does not have (its tiers: ${tiers.join(", ")})`);
+    }
+    for (const [az, range] of Object.entries(isRecord(byAz) ? byAz : {})) {
+      const path = ["network", "subnetCidrs", tier, az];
+      if (zones.length > 0 && !zones.includes(az)) {
+        problem(path, `is for ${JSON.stringify(az)}, which is not one of availabilityZones (${zones.join(", ")})`);
+      }
+      const block = isString(range) ? parseIpv4Cidr(range) : undefined;
+      if (!block) continue;
+      if (vpc && !ipv4CidrContains(vpc, block)) {
+        problem(path, `is outside the VPC range ${vpcCidr}`);
+      } else if (block.prefix > 28) {
+        problem(path, "is smaller than AWS allows for a subnet (/28 at the smallest)");
+      }
+      const clash = explicit.find((e) => ipv4CidrsOverlap(e.block, block));
+      if (clash) problem(path, `overlaps network.subnetCidrs.${clash.path.slice(2).join(".")}`);
+      explicit.push({ path, block });
+    }
+  }
+
+  const destination = read(input, ["network", "flowLogs", "destination"], isString) ?? "cloudwatch";
+  const bucketArn = read(input, ["network", "flowLogs", "s3BucketArn"], isString);
+  if (destination === "s3" && bucketArn === undefined) {
+    problem(["network", "flowLogs", "s3BucketArn"], 'is required when flowLogs.destination is "s3" (an S3 bucket ARN)');
+  }
+  if (bucketArn !== undefined && destination !== "s3") {
+    problem(["network", "flowLogs", "s3BucketArn"], 'is only used when flowLogs.destination is "s3"');
+  }
+
+  if (read(input, ["production"], (v): v is boolean => v === true)) {
+    if (read(input, ["backend", "type"], isString) === "local") {
+      problem(["backend", "type"], 'is not allowed in production (state must be shared and locked: "s3" or "cloud")');
+    }
+    if (read(input, ["aws", "offline"], isRecord)) {
+      problem(["aws", "offline"], "is not allowed in production (offline mode uses placeholder credentials)");
+    }
+    if (destination === "none") {
+      problem(["network", "flowLogs", "destination"], 'is not allowed in production (flow logs are required: "cloudwatch" or "s3")');
+    }
+  }
+  return issues;
+}

@@ -1,0 +1,53 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { App } from "cdktf";
+import { ConfigError } from "./config-error";
+import { ValidationError } from "./validation-error";
+
+export interface SynthesizeOptions {
+  /** The folder that receives cdktf's usual layout (`manifest.json`, `stacks/<stack>/cdk.tf.json`). */
+  readonly outdir: string;
+  /** Context for the app (merged over what the cdktf CLI passes in `CDKTF_CONTEXT_JSON`). */
+  readonly context?: Record<string, unknown>;
+  /** Adds the stacks to the app. */
+  readonly build: (app: App) => void;
+}
+
+/**
+ * Builds and synthesizes an app so that a failure leaves nothing behind: the app is written to a
+ * sibling temporary folder that replaces `outdir` only once synthesis has succeeded. When the
+ * cdktf CLI runs the app (it sets `CDKTF_OUTDIR`), the CLI owns the folder and the app writes to it.
+ */
+export function synthesizeApp(options: SynthesizeOptions): void {
+  const cliOutdir = process.env.CDKTF_OUTDIR;
+  if (cliOutdir) {
+    const app = new App({ outdir: cliOutdir, context: options.context, stackTraces: false });
+    options.build(app);
+    app.synth();
+    return;
+  }
+  const outdir = path.resolve(options.outdir);
+  const staging = `${outdir}.tmp-${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  try {
+    const app = new App({ outdir: staging, context: options.context, stackTraces: false });
+    options.build(app);
+    app.synth();
+    fs.rmSync(outdir, { recursive: true, force: true });
+    fs.renameSync(staging, outdir);
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The message to show a user for an error caused by their input (configuration, construct
+ * validation), or `undefined` for anything else, which is a bug and deserves its stack trace.
+ */
+export function userErrorMessage(error: unknown): string | undefined {
+  if (error instanceof ConfigError || error instanceof ValidationError) return error.message;
+  if (error instanceof Error && error.message.startsWith("Validation failed with the following errors:")) {
+    return error.message.replace(/\n\nIf you wish to ignore these validations.*$/s, "").trimEnd();
+  }
+  return undefined;
+}
