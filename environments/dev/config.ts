@@ -1,0 +1,20 @@
+import type { EnvironmentConfig } from "@platform/core";
+
+/** Development: its own account, two zones, one NAT gateway to keep the bill small. */
+export const config = {
+  name: "dev",
+  production: false,
+  accountId: "111111111111",
+  region: "eu-west-1",
+  availabilityZones: ["eu-west-1a", "eu-west-1b"],
+  backend: { type: "s3", bucket: "acme-platform-tfstate-dev", region: "eu-west-1" },
+  aws: { assumeRole: { roleArn: "arn:aws:iam::111111111111:role/platform-deploy" } },
+  tags: { owner: "platform-team", costCenter: "platform-dev", repository: "github.com/acme/container-platform" },
+  network: {
+    cidr: "10.10.0.0/16",
+    natGateways: "single",
+    interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "sts"],
+    flowLogs: { retentionDays: 90 },
+    kubernetes: { clusterNames: ["dev-eks"], karpenterDiscovery: "dev-eks" },
+  },
+} satisfies EnvironmentConfig;

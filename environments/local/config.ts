@@ -1,0 +1,23 @@
+import type { EnvironmentConfig } from "@platform/core";
+
+/**
+ * The local environment: plans fully offline (placeholder credentials, no look-ups) on local
+ * state, and deploys to an AWS emulator when `aws.offline.endpoints` points at one.
+ */
+export const config = {
+  name: "local",
+  production: false,
+  accountId: "000000000000",
+  region: "us-east-1",
+  availabilityZones: ["us-east-1a", "us-east-1b"],
+  backend: { type: "local" },
+  aws: { offline: {} },
+  tags: { owner: "platform-team", costCenter: "platform", repository: "github.com/acme/container-platform" },
+  network: {
+    cidr: "10.0.0.0/16",
+    natGateways: "single",
+    subnetTiers: ["public", "private", "intra"],
+    interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "sts"],
+    flowLogs: { retentionDays: 7 },
+  },
+} satisfies EnvironmentConfig;

@@ -1,0 +1,26 @@
+import type { EnvironmentConfig } from "@platform/core";
+
+/** Production: its own account, three zones, a NAT gateway per zone, state in S3 in that account. */
+export const config = {
+  name: "prod",
+  production: true,
+  accountId: "333333333333",
+  region: "eu-west-1",
+  availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+  backend: {
+    type: "s3",
+    bucket: "acme-platform-tfstate-prod",
+    region: "eu-west-1",
+    kmsKeyId: "arn:aws:kms:eu-west-1:333333333333:alias/terraform-state",
+  },
+  aws: { assumeRole: { roleArn: "arn:aws:iam::333333333333:role/platform-deploy" } },
+  tags: { owner: "platform-team", costCenter: "platform-prod", repository: "github.com/acme/container-platform" },
+  network: {
+    cidr: "10.30.0.0/16",
+    natGateways: "perAz",
+    subnetTiers: ["public", "private", "intra"],
+    interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "sts", "secretsmanager", "ssm", "kms", "ecs", "ecs-agent", "ecs-telemetry"],
+    flowLogs: { retentionDays: 731 },
+    kubernetes: { clusterNames: ["prod-eks"], karpenterDiscovery: "prod-eks" },
+  },
+} satisfies EnvironmentConfig;

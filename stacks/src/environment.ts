@@ -1,0 +1,62 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { App } from "cdktf";
+import {
+  REPO_ROOT_CONTEXT,
+  synthesizeApp,
+  userErrorMessage,
+  validateEnvironmentConfig,
+  type EnvironmentConfig,
+  type ValidatedEnvironmentConfig,
+} from "@platform/core";
+import { NetworkStack } from "./network-stack";
+
+/** The stacks of one environment, in dependency order. */
+export interface EnvironmentStacks {
+  readonly network: NetworkStack;
+}
+
+/** Adds every stack of an environment to one app, so that cross-stack references work. */
+export function buildEnvironment(app: App, config: ValidatedEnvironmentConfig): EnvironmentStacks {
+  const network = new NetworkStack(app, config);
+  return { network };
+}
+
+/**
+ * Validates an environment's configuration and synthesizes its app into `<envDir>/cdktf.out`.
+ * Bad input throws `ConfigError` or `ValidationError` and leaves no output behind.
+ */
+export function synthesizeEnvironment(config: EnvironmentConfig, envDir: string): void {
+  const validated = validateEnvironmentConfig(config, path.basename(envDir));
+  synthesizeApp({
+    outdir: path.join(envDir, "cdktf.out"),
+    context: { [REPO_ROOT_CONTEXT]: findRepoRoot(envDir) },
+    build: (app) => buildEnvironment(app, validated),
+  });
+}
+
+/**
+ * The entry point of `environments/<env>/main.ts` (and so of `cdktf synth|deploy`): synthesizes,
+ * or prints what is wrong with the input, with no stack trace, and exits non-zero.
+ */
+export function runEnvironment(config: EnvironmentConfig, envDir: string): void {
+  try {
+    synthesizeEnvironment(config, envDir);
+  } catch (error) {
+    const message = userErrorMessage(error);
+    if (message === undefined) throw error;
+    process.stderr.write(`error: ${message}\n`);
+    process.exit(1);
+  }
+}
+
+/** The nearest folder above `start` that holds `nx.json`: the repository root. */
+export function findRepoRoot(start: string): string {
+  let dir = path.resolve(start);
+  while (!fs.existsSync(path.join(dir, "nx.json"))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.resolve(start, "..", "..");
+    dir = parent;
+  }
+  return dir;
+}
