@@ -1,0 +1,66 @@
+// npm run validate [-- <env>...]: the real Terraform CLI on every synthesized stack, offline.
+// Exit 0 when every stack passed or could not be validated for want of an offline provider
+// (those are named in the output); 1 when any stack failed; 2 on a usage error.
+import * as path from "node:path";
+import { validateApp, type StackReport } from "./validate";
+import { providerSource, terraformEnv } from "./terraform";
+import { ENVIRONMENTS_DIR, REPO_ROOT, UsageError, selectEnvironments } from "./workspace";
+
+async function main(args: string[]): Promise<number> {
+  let environments: string[];
+  try {
+    environments = selectEnvironments(args);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const source = providerSource();
+  const env = terraformEnv(source);
+  process.stdout.write(
+    `terraform providers: ${source.kind === "mirror" ? `offline mirror ${source.mirror}` : "public registry"} (TF_CLI_CONFIG_FILE=${path.relative(REPO_ROOT, source.cliConfigFile)})\n`,
+  );
+  const all: StackReport[] = [];
+  for (const name of environments) {
+    const outdir = path.join(ENVIRONMENTS_DIR, name, "cdktf.out");
+    let reports: StackReport[];
+    try {
+      reports = await validateApp({ outdir, workDir: path.join(REPO_ROOT, ".validate", name), source, env });
+    } catch (error) {
+      process.stderr.write(`error: ${name}: ${(error as Error).message}\n`);
+      return 1;
+    }
+    for (const r of reports) {
+      const status = r.status === "ok" ? "ok" : r.status === "failed" ? "FAILED" : "NOT VALIDATED";
+      const firstLine = r.detail.split("\n")[0];
+      process.stdout.write(`${status.padEnd(13)} ${name.padEnd(8)} ${r.stack.padEnd(24)} ${r.mode.padEnd(8)} ${r.seconds.toFixed(1).padStart(5)} s  ${firstLine}\n`);
+      if (r.status === "failed") process.stdout.write(`${indent(r.detail.split("\n").slice(1).join("\n"))}\n`);
+    }
+    all.push(...reports);
+  }
+  const failed = all.filter((r) => r.status === "failed").length;
+  const skipped = all.filter((r) => r.status === "not-validated");
+  const passed = all.length - failed - skipped.length;
+  process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped.length} not validated\n`);
+  if (skipped.length > 0) {
+    process.stdout.write(`not validated (needs network for its providers): ${skipped.map((s) => s.stack).join(", ")}\n`);
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .map((l) => `    ${l}`)
+    .join("\n");
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: Error) => {
+    process.stderr.write(`error: ${error.message}\n`);
+    process.exitCode = 1;
+  },
+);
