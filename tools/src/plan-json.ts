@@ -33,6 +33,17 @@ export function countChanges(plan: PlanJson): ChangeCounts {
   return counts;
 }
 
+/** One line per resource change, in plan order: `+ aws_vpc.x`, `~`, `-/+` (replace), `-`. */
+export function listChanges(plan: PlanJson): string[] {
+  const lines: string[] = [];
+  for (const rc of plan.resource_changes ?? []) {
+    const a = rc.change.actions;
+    const symbol = a.includes("create") && a.includes("delete") ? "-/+" : a.includes("create") ? "+" : a.includes("update") ? "~" : a.includes("delete") ? "-" : undefined;
+    if (symbol) lines.push(`${symbol} ${rc.address}`);
+  }
+  return lines;
+}
+
 /**
  * The outputs the stack's state would hold after applying the plan, with a placeholder wherever
  * a value is only known after apply. Placeholders are strings shaped like what they stand for

@@ -1,6 +1,7 @@
 // npm run synth [-- <env>...]: synthesizes environments into environments/<env>/cdktf.out.
 // All environments run in this one process: each is its own cdktf App, built by the same
 // function that its main.ts (and so `cdktf deploy`) calls.
+import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { userErrorMessage } from "@platform/core";
 import { synthesizeEnvironment } from "@platform/stacks";
@@ -38,3 +39,11 @@ function main(args: string[]): number {
 }
 
 process.exitCode = main(process.argv.slice(2));
+
+// For `npm run bench`: the peak memory of this process, measured where it runs.
+if (process.env.PLATFORM_USAGE_FILE) {
+  const usageFile = process.env.PLATFORM_USAGE_FILE;
+  process.on("exit", () => {
+    writeFileSync(usageFile, JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS }));
+  });
+}

@@ -1,4 +1,5 @@
-// npm run validate [-- <env>...]: the real Terraform CLI on every synthesized stack, offline.
+// npm run validate [-- [--list] <env>...]: the real Terraform CLI on every synthesized stack, offline.
+// --list prints every planned resource change of the stacks that are planned.
 // Exit 0 when every stack passed or could not be validated for want of an offline provider
 // (those are named in the output); 1 when any stack failed; 2 on a usage error.
 import * as path from "node:path";
@@ -6,9 +7,13 @@ import { validateApp, type StackReport } from "./validate";
 import { providerSource, terraformEnv } from "./terraform";
 import { ENVIRONMENTS_DIR, REPO_ROOT, UsageError, selectEnvironments } from "./workspace";
 
-async function main(args: string[]): Promise<number> {
+async function main(argv: string[]): Promise<number> {
+  const listPlanned = argv.includes("--list");
+  const args = argv.filter((a) => a !== "--list");
   let environments: string[];
   try {
+    const flag = args.find((a) => a.startsWith("-"));
+    if (flag) throw new UsageError(`unknown option ${JSON.stringify(flag)} (options: --list, to list every planned change)`);
     environments = selectEnvironments(args);
   } catch (error) {
     if (error instanceof UsageError) {
@@ -37,13 +42,14 @@ async function main(args: string[]): Promise<number> {
       const firstLine = r.detail.split("\n")[0];
       process.stdout.write(`${status.padEnd(13)} ${name.padEnd(8)} ${r.stack.padEnd(24)} ${r.mode.padEnd(8)} ${r.seconds.toFixed(1).padStart(5)} s  ${firstLine}\n`);
       if (r.status === "failed") process.stdout.write(`${indent(r.detail.split("\n").slice(1).join("\n"))}\n`);
+      if (listPlanned && r.changes) process.stdout.write(`${indent(r.changes.join("\n"))}\n`);
     }
     all.push(...reports);
   }
   const failed = all.filter((r) => r.status === "failed").length;
   const skipped = all.filter((r) => r.status === "not-validated");
   const passed = all.length - failed - skipped.length;
-  process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped.length} not validated\n`);
+  process.stdout.write(`\nterraform: ${passed} passed, ${failed} failed, ${skipped.length} skipped\n`);
   if (skipped.length > 0) {
     process.stdout.write(`not validated (needs network for its providers): ${skipped.map((s) => s.stack).join(", ")}\n`);
   }

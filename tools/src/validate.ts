@@ -8,7 +8,7 @@
 // the harness never reads or writes an environment's real state.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { countChanges, outputsOnlyState, plannedOutputs, type ChangeCounts, type PlanJson } from "./plan-json";
+import { countChanges, listChanges, outputsOnlyState, plannedOutputs, type ChangeCounts, type PlanJson } from "./plan-json";
 import { mirrorHasProvider, providerAddress, terraform, type ProviderSource } from "./terraform";
 
 export interface StackReport {
@@ -19,6 +19,8 @@ export interface StackReport {
   /** What happened, or why not: the failing command's output, or the providers that cannot be had. */
   readonly detail: string;
   readonly counts?: ChangeCounts;
+  /** In `plan` mode: every planned resource change, `+ aws_vpc.x`, `~ ...`, `-/+ ...`, `- ...`. */
+  readonly changes?: readonly string[];
   readonly seconds: number;
 }
 
@@ -59,8 +61,8 @@ export async function validateApp(options: ValidateAppOptions): Promise<StackRep
     const started = performance.now();
     const json = JSON.parse(fs.readFileSync(path.join(options.outdir, entry.synthesizedStackPath), "utf8")) as StackJson;
     const mode = plansOffline(json) ? "plan" : "validate";
-    const finish = (status: StackReport["status"], detail: string, counts?: ChangeCounts) => {
-      reports.set(name, { stack: name, mode, status, detail, counts, seconds: (performance.now() - started) / 1000 });
+    const finish = (status: StackReport["status"], detail: string, counts?: ChangeCounts, changes?: string[]) => {
+      reports.set(name, { stack: name, mode, status, detail, counts, changes, seconds: (performance.now() - started) / 1000 });
     };
 
     const missing = unavailableProviders(json, options.source);
@@ -106,7 +108,7 @@ export async function validateApp(options: ValidateAppOptions): Promise<StackRep
     const plan = JSON.parse(show.stdout) as PlanJson;
     fs.writeFileSync(path.join(stateDir, `${name}.tfstate`), outputsOnlyState(plannedOutputs(plan), `validate-${name}`));
     const counts = countChanges(plan);
-    finish("ok", `plan: ${counts.add} to add, ${counts.change} to change, ${counts.destroy} to destroy, ${counts.replace} to replace`, counts);
+    finish("ok", `plan: ${counts.add} to add, ${counts.change} to change, ${counts.destroy} to destroy, ${counts.replace} to replace`, counts, listChanges(plan));
   }
   return [...reports.values()];
 }
