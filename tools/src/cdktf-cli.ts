@@ -5,21 +5,13 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { providerSource, terraformEnv } from "./terraform";
-import { ENVIRONMENTS_DIR, REPO_ROOT, UsageError, selectEnvironments } from "./workspace";
+import { ENVIRONMENTS_DIR, REPO_ROOT, UsageError, runCli, selectEnvironments } from "./workspace";
 
 function main(argv: string[]): number {
   const [env, ...args] = argv;
-  try {
-    if (!env) throw new UsageError("usage: npm run cdktf -- <environment> <cdktf command> [arguments]");
-    selectEnvironments([env]);
-    if (args.length === 0) throw new UsageError(`no cdktf command given; for example: npm run cdktf -- ${env} diff`);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`error: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
+  if (!env) throw new UsageError("usage: npm run cdktf -- <environment> <cdktf command> [arguments]");
+  selectEnvironments([env]);
+  if (args.length === 0) throw new UsageError(`no cdktf command given; for example: npm run cdktf -- ${env} diff`);
   const cdktf = path.join(REPO_ROOT, "node_modules", ".bin", "cdktf");
   const result = spawnSync(cdktf, args, {
     cwd: path.join(ENVIRONMENTS_DIR, env),
@@ -29,4 +21,4 @@ function main(argv: string[]): number {
   return result.status ?? 1;
 }
 
-process.exitCode = main(process.argv.slice(2));
+runCli(() => main(process.argv.slice(2)));

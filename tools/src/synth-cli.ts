@@ -5,19 +5,10 @@ import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { userErrorMessage } from "@platform/core";
 import { synthesizeEnvironment } from "@platform/stacks";
-import { ENVIRONMENTS_DIR, UsageError, selectEnvironments } from "./workspace";
+import { ENVIRONMENTS_DIR, runCli, selectEnvironments } from "./workspace";
 
 function main(args: string[]): number {
-  let environments: string[];
-  try {
-    environments = selectEnvironments(args);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`error: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
+  const environments = selectEnvironments(args);
   let failed = 0;
   for (const env of environments) {
     const envDir = path.join(ENVIRONMENTS_DIR, env);
@@ -38,7 +29,7 @@ function main(args: string[]): number {
   return failed > 0 ? 1 : 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+runCli(() => main(process.argv.slice(2)));
 
 // For `npm run bench`: the peak memory of this process, measured where it runs.
 if (process.env.PLATFORM_USAGE_FILE) {

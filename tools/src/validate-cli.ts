@@ -5,23 +5,14 @@
 import * as path from "node:path";
 import { validateApp, type StackReport } from "./validate";
 import { providerSource, terraformEnv } from "./terraform";
-import { ENVIRONMENTS_DIR, REPO_ROOT, UsageError, selectEnvironments } from "./workspace";
+import { ENVIRONMENTS_DIR, REPO_ROOT, UsageError, runCli, selectEnvironments } from "./workspace";
 
 async function main(argv: string[]): Promise<number> {
   const listPlanned = argv.includes("--list");
   const args = argv.filter((a) => a !== "--list");
-  let environments: string[];
-  try {
-    const flag = args.find((a) => a.startsWith("-"));
-    if (flag) throw new UsageError(`unknown option ${JSON.stringify(flag)} (options: --list, to list every planned change)`);
-    environments = selectEnvironments(args);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`error: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
+  const flag = args.find((a) => a.startsWith("-"));
+  if (flag) throw new UsageError(`unknown option ${JSON.stringify(flag)} (options: --list, to list every planned change)`);
+  const environments = selectEnvironments(args);
   const source = providerSource();
   const env = terraformEnv(source);
   process.stdout.write(
@@ -63,10 +54,4 @@ function indent(text: string): string {
     .join("\n");
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (error: Error) => {
-    process.stderr.write(`error: ${error.message}\n`);
-    process.exitCode = 1;
-  },
-);
+runCli(() => main(process.argv.slice(2)));

@@ -39,6 +39,25 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * Runs a command's main function and sets the exit code it returns. A `UsageError` is printed
+ * without a stack trace and exits 2; anything else is a bug and keeps its stack trace.
+ */
+export function runCli(main: () => number | Promise<number>): void {
+  Promise.resolve()
+    .then(main)
+    .then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (error: unknown) => {
+        if (!(error instanceof UsageError)) throw error;
+        process.stderr.write(`error: ${error.message}\n`);
+        process.exitCode = 2;
+      },
+    );
+}
+
 function findUp(start: string, marker: string): string {
   let dir = start;
   while (!fs.existsSync(path.join(dir, marker))) {
