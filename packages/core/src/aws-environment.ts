@@ -43,7 +43,7 @@ export class AwsEnvironment implements AwsEnvironmentProps {
   public readonly environment: string;
   public readonly accountId: string;
   public readonly region: string;
-  /** `aws`, `aws-cn` or `aws-us-gov`, from the region. */
+  /** `aws`, `aws-cn`, `aws-us-gov`, `aws-iso` or `aws-iso-b`, from the region. */
   public readonly partition: string;
   /** The DNS suffix of service endpoints and principals: `amazonaws.com` or `amazonaws.com.cn`. */
   public readonly urlSuffix: string;
@@ -52,7 +52,7 @@ export class AwsEnvironment implements AwsEnvironmentProps {
     this.environment = props.environment;
     this.accountId = props.accountId;
     this.region = props.region;
-    this.partition = props.region.startsWith("cn-") ? "aws-cn" : props.region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+    this.partition = partitionOf(props.region);
     this.urlSuffix = this.partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
   }
 
@@ -70,4 +70,12 @@ export class AwsEnvironment implements AwsEnvironmentProps {
   public servicePrincipal(service: string): string {
     return `${service}.amazonaws.com`;
   }
+}
+
+function partitionOf(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  if (/^[a-z]{2}-isob-/.test(region)) return "aws-iso-b";
+  if (/^[a-z]{2}-iso-/.test(region)) return "aws-iso";
+  return "aws";
 }

@@ -38,6 +38,14 @@ export function problemsFromIssues(root: string, input: unknown, issues: readonl
       }
       continue;
     }
+    if (issue.code === "invalid_key") {
+      // A record's key is wrong: show the key (not its value) and what the key schema allows.
+      const path = formatPath(root, issue.path);
+      const key = issue.path[issue.path.length - 1];
+      const why = issue.issues[0]?.message ?? issue.message;
+      problems.push({ path, message: `${path}: ${showValue(String(key))} ${why}` });
+      continue;
+    }
     const path = formatPath(root, issue.path);
     const value = valueAt(input, issue.path);
     const shown = value.found ? `${showValue(value.value)} ` : "";

@@ -61,6 +61,7 @@ export const LOG_RETENTION_DAYS = [
 
 /** Matches AWS region names: `eu-west-1`, `us-gov-west-1`, `ap-southeast-5`. */
 export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+const AZ_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}[a-z]$/;
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers that give every setting a message naming what is allowed.
@@ -179,7 +180,7 @@ const awsSettings = settings({
    */
   offline: settings({
     /** Endpoint per service, keyed as in the provider's `endpoints` block: `{ s3: "http://localhost:4566" }`. */
-    endpoints: z.record(text("a service name of the provider's endpoints block, such as s3 or ec2", /^[a-z][a-z0-9]*$/), url).optional(),
+    endpoints: z.record(text("a service name of the provider's endpoints block, such as s3 or ec2", /^[a-z][a-z0-9]*$/), url, expected("a map of service name to endpoint URL")).optional(),
   }).optional(),
 });
 
@@ -197,11 +198,19 @@ const network = settings({
    * Explicit subnet ranges per tier and AZ, `{ private: { "eu-west-1a": "10.0.0.0/20" } }`.
    * @default - computed from the VPC range, stable per tier and AZ letter
    */
-  subnetCidrs: z.partialRecord(oneOf(SUBNET_TIERS, "a subnet tier"), z.record(z.string(), cidr)).optional(),
+  subnetCidrs: z
+    .partialRecord(oneOf(SUBNET_TIERS, "a subnet tier"), z.record(z.string(), cidr, expected("a map of availability zone to IPv4 CIDR")), {
+      // An unknown tier is reported as an unrecognized key.
+      error: (issue) =>
+        issue.code === "invalid_type"
+          ? "is not a map of subnet tier to { availability zone: IPv4 CIDR }"
+          : `is not allowed (a subnet tier: ${SUBNET_TIERS.map((t) => JSON.stringify(t)).join(", ")})`,
+    })
+    .optional(),
   /** @default ["s3"] */
-  gatewayEndpoints: z.array(oneOf(GATEWAY_ENDPOINT_SERVICES, "a gateway endpoint")).optional(),
+  gatewayEndpoints: z.array(oneOf(GATEWAY_ENDPOINT_SERVICES, "a gateway endpoint"), expected("a list of gateway endpoints")).optional(),
   /** @default [] */
-  interfaceEndpoints: z.array(oneOf(INTERFACE_ENDPOINT_SERVICES, "an interface endpoint preset")).optional(),
+  interfaceEndpoints: z.array(oneOf(INTERFACE_ENDPOINT_SERVICES, "an interface endpoint preset"), expected("a list of interface endpoint presets")).optional(),
   flowLogs: settings({
     /** @default "cloudwatch" */
     destination: oneOf(FLOW_LOG_DESTINATIONS, "a flow log destination").optional(),
@@ -217,7 +226,7 @@ const network = settings({
   }).optional(),
   /** Subnet tags for EKS load balancers and Karpenter discovery. */
   kubernetes: settings({
-    clusterNames: z.array(text("an EKS cluster name (letters, digits, _ and -)", /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/)).optional(),
+    clusterNames: z.array(text("an EKS cluster name (letters, digits, _ and -)", /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/), expected("a list of EKS cluster names")).optional(),
     karpenterDiscovery: text("a Karpenter discovery value (letters, digits, _ and -)", /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/).optional(),
   }).optional(),
 });
@@ -232,7 +241,7 @@ export const environmentConfigSchema = settings({
   region: text("an AWS region such as eu-west-1", REGION_PATTERN),
   /** Explicit zones, so that nothing depends on a data-source look-up. 1 to 6, in the region. */
   availabilityZones: z
-    .array(text("an availability zone name such as eu-west-1a", /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}[a-z]$/), expected("a list of availability zones"))
+    .array(text("an availability zone name such as eu-west-1a", AZ_PATTERN), expected("a list of availability zones"))
     .min(1, expected("a list of 1 to 6 availability zones"))
     .max(6, expected("a list of 1 to 6 availability zones")),
   backend,
@@ -243,7 +252,7 @@ export const environmentConfigSchema = settings({
     costCenter: tagValue("a cost center"),
     repository: tagValue("a repository such as github.com/acme/platform"),
     /** More tags for every resource. */
-    extra: z.record(z.string().regex(/^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, expected("a tag key (1-128 characters, not starting with aws:)")), tagValue("a tag value")).optional(),
+    extra: z.record(z.string().regex(/^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, expected("a tag key (1-128 characters, not starting with aws:)")), tagValue("a tag value"), expected("a map of tag key to tag value")).optional(),
   }),
   network,
 });
@@ -296,7 +305,7 @@ function crossFieldIssues(input: unknown): Issue[] {
   const region = read(input, ["region"], (v): v is string => isString(v) && REGION_PATTERN.test(v));
   const zones = read(input, ["availabilityZones"], isStringArray) ?? [];
   zones.forEach((az, i) => {
-    if (region && (!az.startsWith(region) || !/^[a-z]$/.test(az.slice(region.length)))) {
+    if (region && AZ_PATTERN.test(az) && (!az.startsWith(region) || !/^[a-z]$/.test(az.slice(region.length)))) {
       problem(["availabilityZones", i], `is not in region ${JSON.stringify(region)} (expected ${region} followed by a zone letter)`);
     }
     if (zones.indexOf(az) !== i) problem(["availabilityZones", i], "is listed twice (each zone once)");

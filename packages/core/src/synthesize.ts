@@ -7,7 +7,7 @@ import { ValidationError } from "./validation-error";
 export interface SynthesizeOptions {
   /** The folder that receives cdktf's usual layout (`manifest.json`, `stacks/<stack>/cdk.tf.json`). */
   readonly outdir: string;
-  /** Context for the app (merged over what the cdktf CLI passes in `CDKTF_CONTEXT_JSON`). */
+  /** Context for the app; where the cdktf CLI passes the same key in `CDKTF_CONTEXT_JSON`, the CLI's value wins. */
   readonly context?: Record<string, unknown>;
   /** Adds the stacks to the app. */
   readonly build: (app: App) => void;
