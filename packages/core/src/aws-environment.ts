@@ -45,7 +45,7 @@ export class AwsEnvironment implements AwsEnvironmentProps {
   public readonly region: string;
   /** `aws`, `aws-cn`, `aws-us-gov`, `aws-iso` or `aws-iso-b`, from the region. */
   public readonly partition: string;
-  /** The DNS suffix of service endpoints and principals: `amazonaws.com` or `amazonaws.com.cn`. */
+  /** The DNS suffix of service endpoints: `amazonaws.com`, `amazonaws.com.cn`, `c2s.ic.gov`, `sc2s.sgov.gov`. */
   public readonly urlSuffix: string;
 
   private constructor(props: AwsEnvironmentProps) {
@@ -53,7 +53,7 @@ export class AwsEnvironment implements AwsEnvironmentProps {
     this.accountId = props.accountId;
     this.region = props.region;
     this.partition = partitionOf(props.region);
-    this.urlSuffix = this.partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+    this.urlSuffix = URL_SUFFIXES[this.partition] ?? "amazonaws.com";
   }
 
   /** `arn:<partition>:iam::<account>:root`, the account principal of key and resource policies. */
@@ -71,6 +71,12 @@ export class AwsEnvironment implements AwsEnvironmentProps {
     return `${service}.amazonaws.com`;
   }
 }
+
+const URL_SUFFIXES: Record<string, string> = {
+  "aws-cn": "amazonaws.com.cn",
+  "aws-iso": "c2s.ic.gov",
+  "aws-iso-b": "sc2s.sgov.gov",
+};
 
 function partitionOf(region: string): string {
   if (region.startsWith("cn-")) return "aws-cn";

@@ -59,8 +59,8 @@ describe("partition and URL suffix", () => {
     ["cn-northwest-1", "aws-cn", "amazonaws.com.cn"],
     ["us-gov-west-1", "aws-us-gov", "amazonaws.com"],
     ["us-gov-east-1", "aws-us-gov", "amazonaws.com"],
-    ["us-iso-east-1", "aws-iso", "amazonaws.com"],
-    ["us-isob-east-1", "aws-iso-b", "amazonaws.com"],
+    ["us-iso-east-1", "aws-iso", "c2s.ic.gov"],
+    ["us-isob-east-1", "aws-iso-b", "sc2s.sgov.gov"],
   ])("%s is in %s with %s", (region, partition, urlSuffix) => {
     const env = environmentIn(region);
     expect(env.partition).toBe(partition);
