@@ -324,6 +324,9 @@ function crossFieldIssues(input: unknown): Issue[] {
   if (nat && nat !== "none" && !tiers.includes("public")) {
     problem(["network", "natGateways"], 'needs the "public" subnet tier for the NAT gateways (add "public" to network.subnetTiers, or use "none")');
   }
+  if (nat && nat !== "none" && !tiers.includes("private")) {
+    problem(["network", "natGateways"], 'has no "private" subnet tier to serve (add "private" to network.subnetTiers, or use "none")');
+  }
 
   const explicit: { path: Path; block: Ipv4Cidr }[] = [];
   for (const [tier, byAz] of Object.entries(read(input, ["network", "subnetCidrs"], isRecord) ?? {})) {

@@ -404,9 +404,17 @@ describe("validateEnvironmentConfig: rules between settings", () => {
       ['prod.network.natGateways: "single" needs the "public" subnet tier for the NAT gateways (add "public" to network.subnetTiers, or use "none")'],
     ],
     [
-      "NAT gateways per AZ without the public tier",
+      "NAT gateways per AZ without the public or private tier",
       { "network.natGateways": "perAz", "network.subnetTiers": ["intra"] },
-      ['prod.network.natGateways: "perAz" needs the "public" subnet tier for the NAT gateways (add "public" to network.subnetTiers, or use "none")'],
+      [
+        'prod.network.natGateways: "perAz" needs the "public" subnet tier for the NAT gateways (add "public" to network.subnetTiers, or use "none")',
+        'prod.network.natGateways: "perAz" has no "private" subnet tier to serve (add "private" to network.subnetTiers, or use "none")',
+      ],
+    ],
+    [
+      "NAT gateways without the private tier",
+      { "network.subnetTiers": ["public", "intra"] },
+      ['prod.network.natGateways: "single" has no "private" subnet tier to serve (add "private" to network.subnetTiers, or use "none")'],
     ],
     [
       "subnetCidrs for a tier that is not enabled",

@@ -282,16 +282,13 @@ export class Vpc extends Construct implements IVpc {
       this.endpointSecurityGroupId = endpoints.securityGroupId;
     }
 
-    const flowLogs = props.flowLogs ?? {};
-    if ((flowLogs.destination ?? "cloudwatch") !== "none") {
-      const logs = new VpcFlowLogs(this, "FlowLogs", {
-        ...flowLogs,
-        vpcId: this.vpcId,
-        vpcName: this.vpcName,
-        tags: props.tags ?? {},
-      });
-      this.flowLogGroupName = logs.logGroupName;
-    }
+    const flowLogs = new VpcFlowLogs(this, "FlowLogs", {
+      ...props.flowLogs,
+      vpcId: this.vpcId,
+      vpcName: this.vpcName,
+      tags: props.tags ?? {},
+    });
+    this.flowLogGroupName = flowLogs.logGroupName;
   }
 
   public get publicSubnetIds(): string[] {
@@ -347,6 +344,9 @@ export class Vpc extends Construct implements IVpc {
     if (natMode !== "none" && !tiers.includes("public")) {
       fail(`'natGateways' is ${showValue(natMode)} but there is no public tier for the NAT gateways; add "public" to 'subnetTiers' or set 'natGateways' to "none"`);
     }
+    if (natMode !== "none" && !tiers.includes("private")) {
+      fail(`'natGateways' is ${showValue(natMode)} but there is no private tier to route through them; add "private" to 'subnetTiers' or set 'natGateways' to "none"`);
+    }
     const singleZone = props.singleNatGatewayAvailabilityZone;
     if (singleZone !== undefined) {
       if (natMode !== "single") fail(`'singleNatGatewayAvailabilityZone' is only used when 'natGateways' is "single", got natGateways ${showValue(natMode)}`);
@@ -363,6 +363,10 @@ export class Vpc extends Construct implements IVpc {
       if (!INTERFACE_ENDPOINT_SERVICES.includes(service)) {
         fail(`'interfaceEndpoints' may hold the presets ${INTERFACE_ENDPOINT_SERVICES.join(", ")}, got ${showValue(service)}`);
       }
+    }
+    for (const [setting, list] of [["gatewayEndpoints", props.gatewayEndpoints ?? []], ["interfaceEndpoints", props.interfaceEndpoints ?? []]] as const) {
+      const twice = list.find((service, i) => list.indexOf(service) !== i);
+      if (twice) fail(`'${setting}' lists ${showValue(twice)} twice; list each endpoint once`);
     }
     if ((props.interfaceEndpoints ?? []).length > 0 && !tiers.includes("private") && !tiers.includes("intra")) {
       fail(`'interfaceEndpoints' need a private or intra tier to live in; 'subnetTiers' is ${showValue(tiers)}`);

@@ -71,6 +71,14 @@ export class VpcFlowLogs extends Construct {
     if (interval !== 60 && interval !== 600) {
       fail(`'flowLogs.maxAggregationIntervalSeconds' must be 60 or 600, got ${showValue(interval)}`);
     }
+    if (destination === "none") {
+      const set = (["trafficType", "retentionDays", "kmsKeyArn", "s3BucketArn", "maxAggregationIntervalSeconds"] as const).filter(
+        (k) => props[k] !== undefined,
+      );
+      if (set.length > 0) {
+        fail(`'flowLogs.${set[0]}' is set but flow logs are off ('flowLogs.destination' is "none"); remove it or choose a destination`);
+      }
+    }
     if (destination === "s3" && !props.s3BucketArn) {
       fail(`'flowLogs.s3BucketArn' is required when 'flowLogs.destination' is "s3"`);
     }
@@ -80,6 +88,7 @@ export class VpcFlowLogs extends Construct {
     if (destination === "s3" && props.kmsKeyArn) {
       fail(`'flowLogs.kmsKeyArn' is only used when 'flowLogs.destination' is "cloudwatch"; an S3 destination uses the bucket's encryption`);
     }
+    if (destination === "none") return;
     const tags = (name: string) => ({ ...props.tags, Name: name });
 
     if (destination === "s3") {
