@@ -316,11 +316,13 @@ function crossFieldIssues(input: unknown): Issue[] {
   if (vpc && (vpc.prefix < 16 || vpc.prefix > 22)) {
     problem(["network", "cidr"], "is not a VPC range the platform lays out (prefix /16 to /22)");
   }
-  const tiers = read(input, ["network", "subnetTiers"], isStringArray) ?? ["public", "private"];
+  const givenTiers = read(input, ["network", "subnetTiers"], isStringArray);
+  const tiersKnown = (givenTiers ?? []).every((t) => (SUBNET_TIERS as readonly string[]).includes(t));
+  const tiers = givenTiers ?? ["public", "private"];
   tiers.forEach((tier, i) => {
     if (tiers.indexOf(tier) !== i) problem(["network", "subnetTiers", i], "is listed twice (each tier once)");
   });
-  const nat = read(input, ["network", "natGateways"], isString);
+  const nat = tiersKnown ? read(input, ["network", "natGateways"], isString) : undefined;
   if (nat && nat !== "none" && !tiers.includes("public")) {
     problem(["network", "natGateways"], 'needs the "public" subnet tier for the NAT gateways (add "public" to network.subnetTiers, or use "none")');
   }

@@ -364,7 +364,11 @@ export class Vpc extends Construct implements IVpc {
         fail(`'interfaceEndpoints' may hold the presets ${INTERFACE_ENDPOINT_SERVICES.join(", ")}, got ${showValue(service)}`);
       }
     }
-    for (const [setting, list] of [["gatewayEndpoints", props.gatewayEndpoints ?? []], ["interfaceEndpoints", props.interfaceEndpoints ?? []]] as const) {
+    const endpointLists: [string, readonly string[]][] = [
+      ["gatewayEndpoints", props.gatewayEndpoints ?? []],
+      ["interfaceEndpoints", props.interfaceEndpoints ?? []],
+    ];
+    for (const [setting, list] of endpointLists) {
       const twice = list.find((service, i) => list.indexOf(service) !== i);
       if (twice) fail(`'${setting}' lists ${showValue(twice)} twice; list each endpoint once`);
     }
