@@ -1,0 +1,68 @@
+// The command-line tools run as `npm run synth|validate` runs them: a child Node process with tsx,
+// from the repository root.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ENVIRONMENTS_DIR, REPO_ROOT, listEnvironments } from "../src/workspace";
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function cli(script: string, args: readonly string[]): Run {
+  const child = spawnSync(process.execPath, ["--import", "tsx", path.join("tools", "src", script), ...args], {
+    cwd: REPO_ROOT,
+    encoding: "utf8",
+    env: { ...process.env, PLATFORM_USAGE_FILE: "" },
+  });
+  if (child.error) throw child.error;
+  return { status: child.status, stdout: child.stdout, stderr: child.stderr };
+}
+
+const KNOWN = "environments: dev, local, prod, staging";
+
+test("the repository's environments are dev, local, prod and staging", () => {
+  expect(listEnvironments()).toEqual(["dev", "local", "prod", "staging"]);
+});
+
+describe.each(["synth-cli.ts", "validate-cli.ts"])("%s", (script) => {
+  test("an unknown environment is a usage error: one line on stderr, exit 2, no stack trace", () => {
+    const run = cli(script, ["nope"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(`error: unknown environment "nope" (${KNOWN})\n`);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(run.stdout).toBe("");
+  });
+
+  test("every unknown name is listed, known ones are not", () => {
+    const run = cli(script, ["local", "nope", "nah"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(`error: unknown environment "nope", "nah" (${KNOWN})\n`);
+    expect(run.stdout).toBe("");
+  });
+});
+
+test("validate-cli.ts rejects an unknown option as a usage error", () => {
+  const run = cli("validate-cli.ts", ["--bogus", "local"]);
+  expect(run.status).toBe(2);
+  expect(run.stderr).toBe('error: unknown option "--bogus" (options: --list, to list every planned change)\n');
+  expect(run.stdout).toBe("");
+});
+
+test("synth-cli.ts local synthesizes environments/local/cdktf.out with the local-network stack", () => {
+  const outdir = path.join(ENVIRONMENTS_DIR, "local", "cdktf.out");
+  const run = cli("synth-cli.ts", ["local"]);
+  expect(run.stderr).toBe("");
+  expect(run.status).toBe(0);
+  expect(run.stdout).toMatch(/^synthesized local -> environments\/local\/cdktf\.out \(\d+ ms\)\n$/);
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as {
+    stacks: Record<string, { synthesizedStackPath: string }>;
+  };
+  expect(Object.keys(manifest.stacks)).toContain("local-network");
+  const stack = JSON.parse(fs.readFileSync(path.join(outdir, manifest.stacks["local-network"].synthesizedStackPath), "utf8"));
+  expect(Object.keys(stack.terraform.backend)).toEqual(["local"]);
+  // No staging folder is left next to the output.
+  expect(fs.readdirSync(path.join(ENVIRONMENTS_DIR, "local")).filter((f) => f.startsWith("cdktf.out.tmp-"))).toEqual([]);
+});
