@@ -19,11 +19,11 @@ function network(env: string): SynthesizedStack {
 }
 
 describe("environments", () => {
-  it("are local, dev, staging and prod", () => {
-    expect(listEnvironments()).toEqual(["dev", "local", "prod", "staging"]);
+  it("include local, dev, staging and prod", () => {
+    expect(listEnvironments()).toEqual(expect.arrayContaining(["dev", "local", "prod", "staging"]));
   });
 
-  it.each(["local", "dev", "staging", "prod"])("%s: configuration is valid and named after its folder", (env) => {
+  it.each(listEnvironments())("%s: configuration is valid and named after its folder", (env) => {
     expect(load(env).name).toBe(env);
   });
 
@@ -84,12 +84,12 @@ describe("environments", () => {
     expect(backend.path.startsWith("/")).toBe(false);
   });
 
-  it.each(["local", "dev", "staging", "prod"])("%s: no data source calls AWS at plan time", (env) => {
+  it.each(listEnvironments())("%s: no data source calls AWS at plan time", (env) => {
     const data = network(env).data ?? {};
     expect(Object.keys(data).filter((type) => type !== "terraform_remote_state")).toEqual([]);
   });
 
-  it.each(["local", "dev", "staging", "prod"])("%s: every resource carries the ownership tags through default_tags", (env) => {
+  it.each(listEnvironments())("%s: every resource carries the ownership tags through default_tags", (env) => {
     const tags = (network(env).provider!.aws[0].default_tags as { tags: Record<string, string> }[])[0].tags;
     expect(Object.keys(tags).sort()).toEqual(["CostCenter", "Environment", "ManagedBy", "Owner", "Repository"]);
     expect(tags.Environment).toBe(env);
