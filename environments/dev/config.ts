@@ -17,4 +17,20 @@ export const config = {
     flowLogs: { retentionDays: 90 },
     kubernetes: { clusterNames: ["dev-eks"], karpenterDiscovery: "dev-eks" },
   },
+  // Images are built once, here: staging pulls them cross-account, prod gets them replicated.
+  ecr: {
+    repositories: {
+      "orders-api": { keepLastPerTagPrefix: { "release-": 50, "pr-": 10 }, pullAccounts: ["222222222222"] },
+      web: { keepLastPerTagPrefix: { "release-": 50 }, pullAccounts: ["222222222222"] },
+    },
+    replication: [{ destinations: [{ region: "eu-west-1", accountId: "333333333333" }] }],
+    pullThroughCache: { "ecr-public": { upstream: "ecr-public" }, k8s: { upstream: "k8s" } },
+  },
+  ci: {
+    repository: "acme/container-platform",
+    imagePush: {
+      "acme/orders-api": { repositories: ["orders-api"] },
+      "acme/web": { repositories: ["web"], branches: ["main", "release/*"] },
+    },
+  },
 } satisfies EnvironmentConfig;

@@ -20,4 +20,15 @@ export const config = {
     interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "sts"],
     flowLogs: { retentionDays: 7 },
   },
+  ecr: {
+    repositories: {
+      "orders-api": { keepLastPerTagPrefix: { "release-": 20 } },
+      web: {},
+    },
+    pullThroughCache: { "ecr-public": { upstream: "ecr-public" } },
+  },
+  ci: {
+    repository: "acme/container-platform",
+    imagePush: { "acme/orders-api": { repositories: ["orders-api"] } },
+  },
 } satisfies EnvironmentConfig;

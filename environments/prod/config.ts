@@ -23,4 +23,14 @@ export const config = {
     flowLogs: { retentionDays: 731 },
     kubernetes: { clusterNames: ["prod-eks"], karpenterDiscovery: "prod-eks" },
   },
+  // The same repositories as dev, managed here, filled by replication from dev.
+  ecr: {
+    repositories: {
+      "orders-api": { keepLastPerTagPrefix: { "release-": 100 } },
+      web: { keepLastPerTagPrefix: { "release-": 100 } },
+    },
+    scanning: { type: "ENHANCED", frequency: "CONTINUOUS_SCAN" },
+    replicationSources: [{ accountId: "111111111111", regions: ["eu-west-1"] }],
+  },
+  ci: { repository: "acme/container-platform", deployEnvironment: "production" },
 } satisfies EnvironmentConfig;

@@ -18,4 +18,7 @@ export const config = {
     flowLogs: { retentionDays: 365 },
     kubernetes: { clusterNames: ["staging-eks"], karpenterDiscovery: "staging-eks" },
   },
+  // Services here pull the images that dev builds, cross-account.
+  ecr: { imageSource: { accountId: "111111111111", region: "eu-west-1" } },
+  ci: { repository: "acme/container-platform" },
 } satisfies EnvironmentConfig;

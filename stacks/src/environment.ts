@@ -9,17 +9,25 @@ import {
   type EnvironmentConfig,
   type ValidatedEnvironmentConfig,
 } from "@platform/core";
+import { CiAccessStack } from "./ci-access-stack";
 import { NetworkStack } from "./network-stack";
+import { RegistryStack } from "./registry-stack";
 
 /** The stacks of one environment, in dependency order. */
 export interface EnvironmentStacks {
   readonly network: NetworkStack;
+  /** When the environment has an `ecr` configuration. */
+  readonly registry?: RegistryStack;
+  /** When the environment has a `ci` configuration. */
+  readonly ciAccess?: CiAccessStack;
 }
 
 /** Adds every stack of an environment to one app, so that cross-stack references work. */
 export function buildEnvironment(app: App, config: ValidatedEnvironmentConfig): EnvironmentStacks {
   const network = new NetworkStack(app, config);
-  return { network };
+  const registry = config.ecr ? new RegistryStack(app, config) : undefined;
+  const ciAccess = config.ci ? new CiAccessStack(app, config, { registry }) : undefined;
+  return { network, registry, ciAccess };
 }
 
 /**

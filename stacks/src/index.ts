@@ -1,2 +1,4 @@
+export * from "./ci-access-stack";
 export * from "./environment";
 export * from "./network-stack";
+export * from "./registry-stack";

@@ -11,6 +11,11 @@ export interface AwsEnvironmentProps {
   readonly accountId: string;
   /** The region, such as `eu-west-1`. */
   readonly region: string;
+  /**
+   * Production turns on deletion safety in constructs (no force delete, deletion protection).
+   * @default false
+   */
+  readonly production?: boolean;
 }
 
 /**
@@ -43,6 +48,7 @@ export class AwsEnvironment implements AwsEnvironmentProps {
   public readonly environment: string;
   public readonly accountId: string;
   public readonly region: string;
+  public readonly production: boolean;
   /** `aws`, `aws-cn`, `aws-us-gov`, `aws-iso` or `aws-iso-b`, from the region. */
   public readonly partition: string;
   /** The DNS suffix of service endpoints: `amazonaws.com`, `amazonaws.com.cn`, `c2s.ic.gov`, `sc2s.sgov.gov`. */
@@ -52,6 +58,7 @@ export class AwsEnvironment implements AwsEnvironmentProps {
     this.environment = props.environment;
     this.accountId = props.accountId;
     this.region = props.region;
+    this.production = props.production ?? false;
     this.partition = partitionOf(props.region);
     this.urlSuffix = URL_SUFFIXES[this.partition] ?? "amazonaws.com";
   }

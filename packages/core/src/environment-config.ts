@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ConfigError, problemsFromIssues } from "./config-error";
+import { githubSubjects } from "./github-oidc";
 import { ipv4CidrContains, ipv4CidrsOverlap, parseIpv4Cidr, type Ipv4Cidr } from "./cidr";
 
 // ---------------------------------------------------------------------------------------------
@@ -231,6 +232,120 @@ const network = settings({
   }).optional(),
 });
 
+const repositoryName = text(
+  "an ECR repository name (2-256 lower-case letters and digits, separated by . _ - and /)",
+  /^(?=.{2,256}$)[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*)*$/,
+);
+const wholeNumber = (what: string, min: number, max: number) =>
+  z
+    .number(expected(`${what}, a whole number from ${min} to ${max}`))
+    .int(expected(`${what}, a whole number from ${min} to ${max}`))
+    .min(min, expected(`${what}, a whole number from ${min} to ${max}`))
+    .max(max, expected(`${what}, a whole number from ${min} to ${max}`));
+
+/** Pull-through cache upstreams (the same list as `@platform/ecr`'s `PULL_THROUGH_UPSTREAMS`). */
+export const PULL_THROUGH_UPSTREAM_NAMES = ["ecr-public", "quay", "k8s", "docker-hub", "github", "gitlab"] as const;
+
+const ecr = settings({
+  /**
+   * Repositories keyed by name: adding one never touches the others. The same names in every
+   * environment, so that images replicate and image references stay the same.
+   */
+  repositories: z
+    .record(
+      repositoryName,
+      settings({
+        /** @default "IMMUTABLE" */
+        imageTagMutability: oneOf(["IMMUTABLE", "MUTABLE"], "a tag mutability").optional(),
+        /** @default true */
+        scanOnPush: bool("scan images on push").optional(),
+        /** @default - the AWS-managed key aws/ecr */
+        kmsKeyArn: text("a KMS key ARN", /^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/).optional(),
+        /** @default 14 */
+        untaggedExpireAfterDays: wholeNumber("days", 1, 3650).optional(),
+        /** Keep the newest N images per tag prefix: `{ "release-": 50, "pr-": 10 }`. @default {} */
+        keepLastPerTagPrefix: z
+          .record(text("a tag prefix (1-128 of A-Za-z0-9_.-)", /^[A-Za-z0-9_.-]{1,128}$/), wholeNumber("an image count", 1, 10000), expected("a map of tag prefix to image count"))
+          .optional(),
+        /** Refused in production. @default false */
+        forceDelete: bool("delete the repository with its images").optional(),
+        /** Other accounts (other environments) whose principals may pull. @default [] */
+        pullAccounts: z.array(accountId, expected("a list of 12-digit AWS account ids")).optional(),
+      }),
+      expected("a map of repository name to repository settings"),
+    )
+    .optional(),
+  scanning: settings({
+    /** @default "BASIC" */
+    type: oneOf(["BASIC", "ENHANCED"], "a scan type").optional(),
+    /** @default "SCAN_ON_PUSH" (CONTINUOUS_SCAN needs ENHANCED) */
+    frequency: oneOf(["SCAN_ON_PUSH", "CONTINUOUS_SCAN"], "a scan frequency").optional(),
+  }).optional(),
+  /** Replicate repositories (by name prefix, or all) to other regions or accounts. */
+  replication: z
+    .array(
+      settings({
+        destinations: z
+          .array(settings({ region: text("an AWS region such as eu-west-1", REGION_PATTERN), accountId: accountId.optional() }), expected("a list of destinations"))
+          .min(1, expected("a list of at least one destination")),
+        repositoryPrefixes: z.array(text("a repository name prefix", /^[a-z0-9][a-z0-9._/-]{1,255}$/), expected("a list of repository name prefixes")).optional(),
+      }),
+      expected("a list of replication rules"),
+    )
+    .optional(),
+  /**
+   * Where this environment's services pull platform images from, when the images are built once
+   * in another environment (or a shared account) and pulled cross-account or replicated.
+   * @default - this environment's own registry
+   */
+  imageSource: settings({ accountId, region: text("an AWS region such as eu-west-1", REGION_PATTERN) }).optional(),
+  /** Accounts that replicate into this environment's registry. */
+  replicationSources: z.array(settings({ accountId, regions: z.array(text("an AWS region such as eu-west-1", REGION_PATTERN)).optional() }), expected("a list of replication sources")).optional(),
+  /** Pull-through cache rules keyed by repository prefix: `{ "docker-hub": { upstream: "docker-hub", credentialArn } }`. */
+  pullThroughCache: z
+    .record(
+      text("a repository prefix (2-30 of a-z0-9._-)", /^[a-z0-9][a-z0-9._-]{1,29}$/),
+      settings({
+        upstream: oneOf(PULL_THROUGH_UPSTREAM_NAMES, "an upstream registry"),
+        credentialArn: text(
+          "a Secrets Manager secret ARN named ecr-pullthroughcache/...",
+          /^arn:aws(-cn|-us-gov)?:secretsmanager:[a-z0-9-]+:\d{12}:secret:ecr-pullthroughcache\/[\w/+=.@-]+$/,
+        ).optional(),
+      }),
+      expected("a map of repository prefix to pull-through cache rule"),
+    )
+    .optional(),
+});
+
+const githubRepository = text("a GitHub repository (owner/name)", /^[^/\s]+\/[^/\s]+$/);
+const githubRefs = (what: string) => z.array(text(what, /^[^\s]{1,200}$/), expected(`a list of ${what}s`)).optional();
+
+const ci = settings({
+  /** The platform's own repository: its pull requests plan, its deploy jobs deploy. */
+  repository: githubRepository,
+  /** The branch whose runs plan for drift. @default "main" */
+  defaultBranch: text("a branch name", /^[^\s*]{1,200}$/).optional(),
+  /** The GitHub environment deploy jobs run in (its protection rules approve deploys). @default the environment's name */
+  deployEnvironment: text("a GitHub environment name", /^[^\s*]{1,255}$/).optional(),
+  /** `create` the account's GitHub OIDC provider, or use the `existing` one (one per account). @default "create" */
+  oidcProvider: oneOf(["create", "existing"], "an OIDC provider mode").optional(),
+  /** Application repositories that push images, keyed `owner/name`: the ECR repositories each may push to. */
+  imagePush: z
+    .record(
+      githubRepository,
+      settings({
+        /** ECR repositories (names of ecr.repositories) it pushes to. */
+        repositories: z.array(repositoryName, expected("a list of ECR repository names")).min(1, expected("a list of at least one ECR repository name")),
+        /** @default ["main"] */
+        branches: githubRefs("branch name"),
+        /** @default [] */
+        environments: githubRefs("GitHub environment name"),
+      }),
+      expected("a map of GitHub repository to image push settings"),
+    )
+    .optional(),
+});
+
 export const environmentConfigSchema = settings({
   /** The environment's name: stacks are `<name>-<stack>`. 2-12 lower-case letters, digits and hyphens. */
   name: text("an environment name (2-12 lower-case letters, digits and hyphens, starting with a letter)", /^[a-z][a-z0-9-]{0,10}[a-z0-9]$/),
@@ -255,6 +370,10 @@ export const environmentConfigSchema = settings({
     extra: z.record(z.string().regex(/^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, expected("a tag key (1-128 characters, not starting with aws:)")), tagValue("a tag value"), expected("a map of tag key to tag value")).optional(),
   }),
   network,
+  /** Container registry: repositories, scanning, replication, pull-through cache. @default - no registry stack */
+  ecr: ecr.optional(),
+  /** Keyless CI identities for GitHub Actions. @default - no CI access stack */
+  ci: ci.optional(),
 });
 
 /** An environment's configuration, as written in `environments/<name>/config.ts`. */
@@ -263,6 +382,8 @@ export type EnvironmentConfig = z.input<typeof environmentConfigSchema>;
 export type ValidatedEnvironmentConfig = z.output<typeof environmentConfigSchema>;
 export type BackendConfig = ValidatedEnvironmentConfig["backend"];
 export type NetworkConfig = ValidatedEnvironmentConfig["network"];
+export type EcrConfig = NonNullable<ValidatedEnvironmentConfig["ecr"]>;
+export type CiConfig = NonNullable<ValidatedEnvironmentConfig["ci"]>;
 
 /**
  * Validates an environment's configuration and reports every problem at once, as a
@@ -360,6 +481,74 @@ function crossFieldIssues(input: unknown): Issue[] {
   }
   if (bucketArn !== undefined && destination !== "s3") {
     problem(["network", "flowLogs", "s3BucketArn"], 'is only used when flowLogs.destination is "s3"');
+  }
+
+  const accountIdValue = read(input, ["accountId"], isString);
+  const repositories = read(input, ["ecr", "repositories"], isRecord) ?? {};
+  for (const [name, repo] of Object.entries(repositories)) {
+    const pulls = read(repo, ["pullAccounts"], isStringArray) ?? [];
+    pulls.forEach((account, i) => {
+      if (account === accountIdValue) problem(["ecr", "repositories", name, "pullAccounts", i], "is this environment's own account (its principals get pull access through grants)");
+      if (pulls.indexOf(account) !== i) problem(["ecr", "repositories", name, "pullAccounts", i], "is listed twice (each account once)");
+    });
+    if (read(repo, ["forceDelete"], (v): v is boolean => v === true) && read(input, ["production"], (v): v is boolean => v === true)) {
+      problem(["ecr", "repositories", name, "forceDelete"], "is not allowed in production (deleting a repository with its images breaks every deployment that uses them)");
+    }
+  }
+  const cachePrefixes = Object.keys(read(input, ["ecr", "pullThroughCache"], isRecord) ?? {});
+  for (const name of Object.keys(repositories)) {
+    const clash = cachePrefixes.find((prefix) => name === prefix || name.startsWith(`${prefix}/`));
+    if (clash) problem(["ecr", "repositories", name], `is under the pull-through cache prefix ${JSON.stringify(clash)}, whose repositories ECR creates itself; rename it or the prefix`);
+  }
+  for (const [prefix, rule] of Object.entries(read(input, ["ecr", "pullThroughCache"], isRecord) ?? {})) {
+    const upstream = read(rule, ["upstream"], isString);
+    const credential = read(rule, ["credentialArn"], isString);
+    const needsCredential = upstream === "docker-hub" || upstream === "github" || upstream === "gitlab";
+    if (upstream && needsCredential && !credential) {
+      problem(["ecr", "pullThroughCache", prefix, "credentialArn"], `is required for ${upstream} (a Secrets Manager secret named ecr-pullthroughcache/...)`);
+    }
+    if (upstream && !needsCredential && credential) {
+      problem(["ecr", "pullThroughCache", prefix, "credentialArn"], `is not used by ${upstream}, which is public`);
+    }
+  }
+  const replication = read(input, ["ecr", "replication"], Array.isArray) ?? [];
+  replication.forEach((rule: unknown, i: number) => {
+    const destinations = read(rule, ["destinations"], Array.isArray) ?? [];
+    destinations.forEach((d: unknown, j: number) => {
+      const destRegion = read(d, ["region"], isString);
+      const destAccount = read(d, ["accountId"], isString) ?? accountIdValue;
+      if (destRegion && destRegion === region && destAccount === accountIdValue) {
+        problem(["ecr", "replication", i, "destinations", j], "is this environment's own registry (same region and account); replicate to another region or account");
+      }
+    });
+  });
+  const scanType = read(input, ["ecr", "scanning", "type"], isString) ?? "BASIC";
+  if (scanType === "BASIC" && read(input, ["ecr", "scanning", "frequency"], isString) === "CONTINUOUS_SCAN") {
+    problem(["ecr", "scanning", "frequency"], 'needs ENHANCED scanning (set ecr.scanning.type to "ENHANCED", or use "SCAN_ON_PUSH")');
+  }
+  (read(input, ["ecr", "replicationSources"], Array.isArray) ?? []).forEach((source: unknown, i: number) => {
+    if (read(source, ["accountId"], isString) === accountIdValue) {
+      problem(["ecr", "replicationSources", i, "accountId"], "is this environment's own account; only other accounts need to be allowed");
+    }
+  });
+
+  const ciRepository = read(input, ["ci", "repository"], isString);
+  if (ciRepository) {
+    const trust = githubSubjects({ repository: ciRepository, branches: ["main"] });
+    if ("problem" in trust) problem(["ci", "repository"], `is too broad or malformed: ${trust.problem}`);
+  }
+  for (const [repo, push] of Object.entries(read(input, ["ci", "imagePush"], isRecord) ?? {})) {
+    const trust = githubSubjects({
+      repository: repo,
+      branches: read(push, ["branches"], isStringArray) ?? ["main"],
+      environments: read(push, ["environments"], isStringArray) ?? [],
+    });
+    if ("problem" in trust) problem(["ci", "imagePush", repo], `is too broad or malformed: ${trust.problem}`);
+    (read(push, ["repositories"], isStringArray) ?? []).forEach((name, i) => {
+      if (!(name in repositories)) {
+        problem(["ci", "imagePush", repo, "repositories", i], `is not one of ecr.repositories (${Object.keys(repositories).join(", ") || "none"})`);
+      }
+    });
   }
 
   if (read(input, ["production"], (v): v is boolean => v === true)) {

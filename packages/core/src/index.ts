@@ -4,6 +4,8 @@ export * from "./backend";
 export * from "./cidr";
 export * from "./config-error";
 export * from "./environment-config";
+export * from "./github-oidc";
+export * from "./iam";
 export * from "./naming";
 export * from "./platform-stack";
 export * from "./synthesize";

@@ -40,6 +40,7 @@ export class PlatformStack extends TerraformStack {
       environment: config.name,
       accountId: config.accountId,
       region: config.region,
+      production: config.production,
     });
     this.awsProvider = createAwsProvider(this, config);
     const app = App.of(this);

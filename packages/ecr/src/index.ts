@@ -1,0 +1,3 @@
+export * from "./lifecycle-rule";
+export * from "./registry";
+export * from "./repository";
