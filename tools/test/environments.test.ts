@@ -94,4 +94,56 @@ describe("environments", () => {
     expect(Object.keys(tags).sort()).toEqual(["CostCenter", "Environment", "ManagedBy", "Owner", "Repository"]);
     expect(tags.Environment).toBe(env);
   });
+
+  describe("images across environments", () => {
+    const configs = listEnvironments().map(load);
+    const byAccount = new Map(configs.map((c) => [c.accountId, c]));
+
+    it("every replication into another environment's account is allowed by that environment's registry policy", () => {
+      for (const source of configs) {
+        for (const rule of source.ecr?.replication ?? []) {
+          for (const destination of rule.destinations) {
+            const target = byAccount.get(destination.accountId ?? source.accountId);
+            if (!target || target === source) continue;
+            const allowed = (target.ecr?.replicationSources ?? []).map((s) => s.accountId);
+            expect([source.name, "->", target.name, allowed.includes(source.accountId)]).toEqual([source.name, "->", target.name, true]);
+          }
+        }
+      }
+    });
+
+    it("an environment that pulls images cross-account is granted pull on every repository of its source", () => {
+      for (const consumer of configs) {
+        const source = consumer.ecr?.imageSource;
+        if (!source) continue;
+        const producer = byAccount.get(source.accountId);
+        expect(producer).toBeDefined();
+        for (const [name, repo] of Object.entries(producer!.ecr?.repositories ?? {})) {
+          expect([consumer.name, name, (repo.pullAccounts ?? []).includes(consumer.accountId)]).toEqual([consumer.name, name, true]);
+        }
+      }
+    });
+
+    it("a replicated environment manages the same repositories as its source, so replicated images land in configured repositories", () => {
+      for (const source of configs) {
+        for (const rule of source.ecr?.replication ?? []) {
+          for (const destination of rule.destinations) {
+            const target = byAccount.get(destination.accountId ?? source.accountId);
+            if (!target || target === source) continue;
+            expect(Object.keys(target.ecr?.repositories ?? {}).sort()).toEqual(Object.keys(source.ecr?.repositories ?? {}).sort());
+          }
+        }
+      }
+    });
+
+    it.each(listEnvironments())("%s: the CI access stack gives no role a long-lived key and the deploy role cannot touch CI identities", (env) => {
+      const stacks = buildEnvironment(Testing.app(), load(env));
+      if (!stacks.ciAccess) return;
+      const out = JSON.parse(Testing.synth(stacks.ciAccess, true)) as SynthesizedStack;
+      expect(Object.keys(out.resource ?? {}).filter((t) => t === "aws_iam_access_key" || t === "aws_iam_user")).toEqual([]);
+      const deploy = Object.values(out.resource!.aws_iam_role_policy).find((p) => String(p.policy).includes("NeverTheCiIdentities"));
+      expect(deploy).toBeDefined();
+    });
+  });
 });
+
