@@ -17,6 +17,7 @@ module.exports = (projectDir) => ({
     "^@platform/core$": path.join(__dirname, "packages/core/src/index.ts"),
     "^@platform/vpc$": path.join(__dirname, "packages/vpc/src/index.ts"),
     "^@platform/ecr$": path.join(__dirname, "packages/ecr/src/index.ts"),
+    "^@platform/ecs$": path.join(__dirname, "packages/ecs/src/index.ts"),
     "^@platform/stacks$": path.join(__dirname, "stacks/src/index.ts"),
   },
   setupFilesAfterEnv: [path.join(__dirname, "jest.setup.js")],

@@ -1,0 +1,411 @@
+import { Construct } from "constructs";
+import { Lazy } from "cdktf";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { EcsService as AwsEcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import {
+  AwsEnvironment,
+  LOG_RETENTION_DAYS,
+  NameRules,
+  Role,
+  ValidationError,
+  physicalName,
+  showValue,
+  type PolicyStatement,
+} from "@platform/core";
+import { Connections, type IVpc } from "@platform/vpc";
+import type { CapacityProviderStrategyItem, IEcsCluster } from "./ecs-cluster";
+import type { ContainerImage } from "./container-image";
+import { secretProblem, secretValueFrom, type ServiceSecret } from "./service-secret";
+import { ServiceLoadBalancer, type IHttpsListener, type ServiceLoadBalancerProps } from "./service-load-balancer";
+import { fargateSizeProblem } from "./private/fargate-sizes";
+import { ServiceAutoScaling, type AutoScalingOptions } from "./private/service-auto-scaling";
+
+export type { AutoScalingOptions, ScheduledCapacity, StepScalingOptions } from "./private/service-auto-scaling";
+
+/** The container's own health check, run by ECS inside the task. */
+export interface ContainerHealthCheck {
+  /** `["CMD-SHELL", "curl -f http://localhost:8080/health || exit 1"]`. */
+  readonly command: readonly string[];
+  /** @default 30 */
+  readonly intervalSeconds?: number;
+  /** @default 5 */
+  readonly timeoutSeconds?: number;
+  /** @default 3 */
+  readonly retries?: number;
+  /** @default 0 */
+  readonly startPeriodSeconds?: number;
+}
+
+/** The service's container. */
+export interface ContainerOptions {
+  readonly image: ContainerImage;
+  /** The port the container listens on. @default - none (a worker) */
+  readonly port?: number;
+  /** @default {} */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** Environment variables read from Secrets Manager or SSM Parameter Store at start. @default {} */
+  readonly secrets?: Readonly<Record<string, ServiceSecret>>;
+  /** @default - the image's */
+  readonly command?: readonly string[];
+  /** @default - the image's */
+  readonly entryPoint?: readonly string[];
+  /** @default - none */
+  readonly healthCheck?: ContainerHealthCheck;
+  /** @default true */
+  readonly readonlyRootFilesystem?: boolean;
+  /** Writable scratch paths (task-local volumes) when the root filesystem is read-only. @default ["/tmp"] */
+  readonly writablePaths?: readonly string[];
+  /** A user other than root, as `uid` or `uid:gid`. @default "1000:1000" */
+  readonly user?: string;
+}
+
+/** Where the service receives traffic from. */
+export type ServiceLoadBalancing =
+  /** A load balancer of the service's own. */
+  | { readonly create: Omit<ServiceLoadBalancerProps, "vpc">; readonly healthCheckPath?: string }
+  /** A shared load balancer's HTTPS listener, with host and path rules. */
+  | {
+      readonly listener: IHttpsListener;
+      /** @default [] */
+      readonly hostHeaders?: readonly string[];
+      /** @default ["/*"] */
+      readonly pathPatterns?: readonly string[];
+      /** 1-50000, unique on the listener. */
+      readonly priority: number;
+      readonly healthCheckPath?: string;
+    };
+
+export interface EcsServiceProps {
+  readonly cluster: IEcsCluster;
+  readonly vpc: IVpc;
+  /** @default `<environment>-<construct id>`, lower case */
+  readonly serviceName?: string;
+  /** `fargate`: Fargate (and FARGATE_SPOT through a strategy); `ec2`: the cluster's EC2 capacity. @default "fargate" */
+  readonly launch?: "fargate" | "ec2";
+  /** On EC2 only: `bridge` with dynamic host ports, or `host`. @default "awsvpc" */
+  readonly networkMode?: "awsvpc" | "bridge" | "host";
+  /** CPU units (1024 = one vCPU); on Fargate one of its sizes. */
+  readonly cpu: number;
+  /** On Fargate a size valid with `cpu`. */
+  readonly memoryMiB: number;
+  /** @default "ARM64" on Fargate (cheaper per vCPU), "X86_64" on EC2 */
+  readonly cpuArchitecture?: "ARM64" | "X86_64";
+  readonly container: ContainerOptions;
+  /** Tasks before autoscaling takes over (then Terraform leaves the count alone). @default 2 */
+  readonly desiredCount?: number;
+  /** @default - the cluster's default strategy */
+  readonly capacityProviderStrategy?: readonly CapacityProviderStrategyItem[];
+  /** @default - no load balancer */
+  readonly loadBalancing?: ServiceLoadBalancing;
+  /** @default - fixed `desiredCount` */
+  readonly autoScaling?: AutoScalingOptions;
+  /** @default 100 */
+  readonly minHealthyPercent?: number;
+  /** @default 200 */
+  readonly maxPercent?: number;
+  /** CloudWatch alarms that roll a deployment back. @default [] */
+  readonly rollbackAlarmNames?: readonly string[];
+  /** ECS Exec (`aws ecs execute-command`), with the init process on. @default false */
+  readonly enableExecuteCommand?: boolean;
+  /**
+   * Let CI own the task definition (image deploys that register new revisions): Terraform then
+   * ignores the service's `task_definition`. Toggling it changes no resource.
+   * @default false
+   */
+  readonly ciOwnsTaskDefinition?: boolean;
+  /** @default 365 */
+  readonly logRetentionDays?: number;
+  /** @default {} */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+const EPHEMERAL_PORTS = { from: 32768, to: 65535 };
+
+/**
+ * An ECS service on Fargate or EC2: a task definition with one typed container (read-only root
+ * filesystem and a non-root user by default, logs to a KMS-encrypted group, secrets read by an
+ * execution role that may read exactly those), separate execution and task roles, private
+ * subnets without public IPs, a security group that admits only its load balancer, rolling
+ * deployments with the circuit breaker and rollback, and target-tracking, step and scheduled
+ * scaling.
+ *
+ * Construct ids (public API): `Resource`, `TaskDefinition`, `ExecutionRole`, `TaskRole`,
+ * `Logs`, `SecurityGroup`, `TargetGroup`, `ListenerRule`, `LoadBalancer`, `AutoScaling`.
+ */
+export class EcsService extends Construct {
+  public readonly resource: AwsEcsService;
+  public readonly serviceName: string;
+  /** The role the containers run as: grant it what the application needs. */
+  public readonly taskRole: Role;
+  /** The role ECS uses to start the task: image pull, logs, secrets. */
+  public readonly executionRole: Role;
+  /** The service's security group, for `allowFrom`/`allowToCidr`; on bridge and host networking the tasks use their instances' group instead. */
+  public readonly connections?: Connections;
+  public readonly taskDefinitionArn: string;
+  public readonly logGroupName: string;
+  /** The load balancer the service created, when it created one. */
+  public readonly loadBalancer?: ServiceLoadBalancer;
+
+  constructor(scope: Construct, id: string, props: EcsServiceProps) {
+    super(scope, id);
+    const env = AwsEnvironment.of(this);
+    const fail = (message: string): never => {
+      throw new ValidationError(message, this);
+    };
+    const launch = props.launch ?? "fargate";
+    const networkMode = props.networkMode ?? "awsvpc";
+    const name = props.serviceName ?? physicalName([env.environment, id.toLowerCase()], NameRules.cluster);
+    const container = props.container;
+    if (!/^[A-Za-z0-9_-]{1,255}$/.test(name)) fail(`'serviceName' must be 1-255 letters, digits, _ and -, got ${showValue(name)}`);
+    if (launch !== "fargate" && launch !== "ec2") fail(`'launch' must be "fargate" or "ec2", got ${showValue(launch)}`);
+    if (!["awsvpc", "bridge", "host"].includes(networkMode)) fail(`'networkMode' must be "awsvpc", "bridge" or "host", got ${showValue(networkMode)}`);
+    if (launch === "fargate" && networkMode !== "awsvpc") fail(`'networkMode' ${showValue(networkMode)} needs launch "ec2"; Fargate tasks use awsvpc`);
+    if (launch === "fargate") {
+      const problem = fargateSizeProblem(props.cpu, props.memoryMiB);
+      if (problem) fail(problem);
+    } else {
+      if (!Number.isInteger(props.cpu) || props.cpu < 128 || props.cpu > 196608) fail(`'cpu' must be a whole number of CPU units from 128 to 196608, got ${showValue(props.cpu)}`);
+      if (!Number.isInteger(props.memoryMiB) || props.memoryMiB < 128) fail(`'memoryMiB' must be a whole number of at least 128, got ${showValue(props.memoryMiB)}`);
+    }
+    const port = container.port;
+    if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) fail(`'container.port' must be a whole number from 1 to 65535, got ${showValue(port)}`);
+    if (props.loadBalancing && port === undefined) fail("'loadBalancing' needs 'container.port': the port the load balancer sends traffic to");
+    const desired = props.desiredCount ?? 2;
+    if (!Number.isInteger(desired) || desired < 0) fail(`'desiredCount' must be a whole number of at least 0, got ${showValue(desired)}`);
+    const minHealthy = props.minHealthyPercent ?? 100;
+    const maxPercent = props.maxPercent ?? 200;
+    if (!Number.isInteger(minHealthy) || minHealthy < 0 || minHealthy > 100) fail(`'minHealthyPercent' must be a whole number from 0 to 100, got ${showValue(minHealthy)}`);
+    if (!Number.isInteger(maxPercent) || maxPercent < 100 || maxPercent > 400) fail(`'maxPercent' must be a whole number from 100 to 400, got ${showValue(maxPercent)}`);
+    if (minHealthy === 0 && maxPercent === 100) fail("'minHealthyPercent' 0 with 'maxPercent' 100 lets a deployment stop every task; raise one of them");
+    const retention = props.logRetentionDays ?? 365;
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(retention)) fail(`'logRetentionDays' must be one of ${LOG_RETENTION_DAYS.join(", ")}, got ${showValue(retention)}`);
+    for (const [variable, secret] of Object.entries(container.secrets ?? {})) {
+      const problem = secretProblem(secret);
+      if (problem) fail(`'container.secrets.${variable}' ${problem}`);
+      if (container.environment && variable in container.environment) fail(`'container.secrets.${variable}' is also in 'container.environment'; a variable comes from one of them`);
+    }
+    for (const variable of [...Object.keys(container.environment ?? {}), ...Object.keys(container.secrets ?? {})]) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) fail(`'container.environment' variable ${showValue(variable)} must be letters, digits and _, not starting with a digit`);
+    }
+    const user = container.user ?? "1000:1000";
+    if (/^(0|root)(:|$)/.test(user)) fail(`'container.user' must not be root, got ${showValue(user)}; containers run as a non-root user`);
+    const writable = container.writablePaths ?? ["/tmp"];
+    for (const p of writable) if (!/^\/[\w./-]*$/.test(p)) fail(`'container.writablePaths' holds ${showValue(p)}; each must be an absolute path`);
+    const tags = { ...props.tags, Name: name };
+
+    const ecsTrust: PolicyStatement = {
+      Effect: "Allow",
+      Principal: { Service: "ecs-tasks.amazonaws.com" },
+      Action: "sts:AssumeRole",
+      Condition: {
+        StringEquals: { "aws:SourceAccount": env.accountId },
+        ArnLike: { "aws:SourceArn": env.arn("ecs", "*") },
+      },
+    };
+    this.executionRole = new Role(this, "ExecutionRole", {
+      roleName: physicalName([name, "execution"], NameRules.iamRole),
+      description: `ECS starts the tasks of ${name}: image pull, logs, secrets`,
+      assumeRoleStatements: [ecsTrust],
+      tags,
+    });
+    this.taskRole = new Role(this, "TaskRole", {
+      roleName: physicalName([name, "task"], NameRules.iamRole),
+      description: `The containers of ${name}`,
+      assumeRoleStatements: [ecsTrust],
+      tags,
+    });
+
+    const logGroupName = `/aws/ecs/${props.cluster.clusterName}/${name}`;
+    const logs = new CloudwatchLogGroup(this, "Logs", {
+      name: logGroupName,
+      retentionInDays: retention,
+      kmsKeyId: props.cluster.keyArn,
+      tags,
+    });
+    this.logGroupName = logs.name;
+    this.executionRole.addToPrincipalPolicy({ Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logs.arn}:*`] });
+    container.image.repository?.grantPull(this.executionRole);
+    const secrets = Object.entries(container.secrets ?? {});
+    const secretArns = secrets.map(([, s]) => ("secretsManagerArn" in s ? s.secretsManagerArn : undefined)).filter((a): a is string => !!a);
+    const parameterArns = secrets.map(([, s]) => ("ssmParameterArn" in s ? s.ssmParameterArn : undefined)).filter((a): a is string => !!a);
+    const secretKeys = [...new Set(secrets.map(([, s]) => s.kmsKeyArn).filter((a): a is string => !!a))];
+    if (secretArns.length > 0) this.executionRole.addToPrincipalPolicy({ Sid: "ReadSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [...new Set(secretArns)] });
+    if (parameterArns.length > 0) this.executionRole.addToPrincipalPolicy({ Sid: "ReadParameters", Effect: "Allow", Action: ["ssm:GetParameters"], Resource: [...new Set(parameterArns)] });
+    if (secretKeys.length > 0) this.executionRole.addToPrincipalPolicy({ Sid: "DecryptSecrets", Effect: "Allow", Action: ["kms:Decrypt"], Resource: secretKeys });
+    if (props.enableExecuteCommand) {
+      this.taskRole.addToPrincipalPolicy({
+        Sid: "EcsExec",
+        Effect: "Allow",
+        Action: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+        Resource: ["*"],
+      });
+      this.taskRole.addToPrincipalPolicy({ Sid: "EcsExecKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [props.cluster.keyArn] });
+      this.taskRole.addToPrincipalPolicy({
+        Sid: "EcsExecLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+        Resource: [env.arn("logs", `log-group:/aws/ecs/${props.cluster.clusterName}/exec:*`)],
+      });
+      this.taskRole.addToPrincipalPolicy({ Sid: "EcsExecLogGroups", Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: ["*"] });
+    }
+
+    const containerName = "app";
+    const definition = {
+      name: containerName,
+      image: container.image.imageUri,
+      essential: true,
+      user,
+      readonlyRootFilesystem: container.readonlyRootFilesystem ?? true,
+      privileged: false,
+      ...(container.command ? { command: [...container.command] } : {}),
+      ...(container.entryPoint ? { entryPoint: [...container.entryPoint] } : {}),
+      portMappings: port === undefined ? [] : [{ containerPort: port, hostPort: networkMode === "bridge" ? 0 : port, protocol: "tcp" }],
+      environment: Object.entries(container.environment ?? {}).map(([n, value]) => ({ name: n, value })),
+      secrets: secrets.map(([n, s]) => ({ name: n, valueFrom: secretValueFrom(s) })),
+      mountPoints: writable.map((containerPath, i) => ({ sourceVolume: `scratch-${i}`, containerPath, readOnly: false })),
+      linuxParameters: { initProcessEnabled: props.enableExecuteCommand ?? false, capabilities: { drop: ["ALL"] } },
+      ...(container.healthCheck
+        ? {
+            healthCheck: {
+              command: [...container.healthCheck.command],
+              interval: container.healthCheck.intervalSeconds ?? 30,
+              timeout: container.healthCheck.timeoutSeconds ?? 5,
+              retries: container.healthCheck.retries ?? 3,
+              startPeriod: container.healthCheck.startPeriodSeconds ?? 0,
+            },
+          }
+        : {}),
+      logConfiguration: {
+        logDriver: "awslogs",
+        options: { "awslogs-group": logs.name, "awslogs-region": env.region, "awslogs-stream-prefix": name },
+      },
+    };
+    const taskDefinition = new EcsTaskDefinition(this, "TaskDefinition", {
+      family: name,
+      requiresCompatibilities: [launch === "fargate" ? "FARGATE" : "EC2"],
+      networkMode,
+      cpu: String(props.cpu),
+      memory: String(props.memoryMiB),
+      executionRoleArn: this.executionRole.roleArn,
+      taskRoleArn: this.taskRole.roleArn,
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: props.cpuArchitecture ?? (launch === "fargate" ? "ARM64" : "X86_64") },
+      volume: writable.map((_p, i) => ({ name: `scratch-${i}` })),
+      containerDefinitions: Lazy.stringValue({ produce: () => JSON.stringify([definition]) }),
+      tags,
+    });
+    this.taskDefinitionArn = taskDefinition.arn;
+
+    let securityGroups: string[] | undefined;
+    if (networkMode === "awsvpc") {
+      const securityGroup = new SecurityGroup(this, "SecurityGroup", {
+        name: `${name}-service`,
+        description: `Tasks of ${name}: inbound only from what the service allows`,
+        vpcId: props.vpc.vpcId,
+        tags,
+        lifecycle: { createBeforeDestroy: true },
+      });
+      this.connections = new Connections(securityGroup, securityGroup.id);
+      this.connections.allowToCidr("0.0.0.0/0", 443, "HTTPS to AWS APIs and dependencies");
+      securityGroups = [securityGroup.id];
+    }
+    const strategy = props.capacityProviderStrategy ?? [];
+    strategy.forEach((item, i) => {
+      if (!props.cluster.capacityProvider(item.capacityProvider)) {
+        fail(`'capacityProviderStrategy[${i}].capacityProvider' must be one of the cluster's (${props.cluster.capacityProviderNames.join(", ")}), got ${showValue(item.capacityProvider)}`);
+      }
+      const fargate = item.capacityProvider.startsWith("FARGATE");
+      if (fargate !== (launch === "fargate")) fail(`'capacityProviderStrategy[${i}].capacityProvider' ${showValue(item.capacityProvider)} does not run launch ${showValue(launch)} tasks`);
+    });
+    if (launch === "ec2" && strategy.length === 0) fail("'capacityProviderStrategy' must name the cluster's EC2 capacity for launch \"ec2\"");
+
+    let listener: IHttpsListener | undefined;
+    let rule: { hostHeaders: readonly string[]; pathPatterns: readonly string[]; priority: number } | undefined;
+    if (props.loadBalancing) {
+      if ("create" in props.loadBalancing) {
+        this.loadBalancer = new ServiceLoadBalancer(this, "LoadBalancer", { ...props.loadBalancing.create, vpc: props.vpc, name: props.loadBalancing.create.name ?? physicalName([name], NameRules.loadBalancer) });
+        listener = this.loadBalancer;
+        rule = { hostHeaders: [], pathPatterns: ["/*"], priority: 1 };
+      } else {
+        listener = props.loadBalancing.listener;
+        rule = { hostHeaders: props.loadBalancing.hostHeaders ?? [], pathPatterns: props.loadBalancing.pathPatterns ?? ["/*"], priority: props.loadBalancing.priority };
+        if (!Number.isInteger(rule.priority) || rule.priority < 1 || rule.priority > 50000) fail(`'loadBalancing.priority' must be a whole number from 1 to 50000, got ${showValue(rule.priority)}`);
+        if (rule.hostHeaders.length + rule.pathPatterns.length > 5) fail("'loadBalancing' may combine at most 5 host headers and path patterns in one rule");
+      }
+    }
+
+    let targetGroup: LbTargetGroup | undefined;
+    if (listener && rule && port !== undefined) {
+      const healthCheckPath = props.loadBalancing!.healthCheckPath ?? "/";
+      if (!healthCheckPath.startsWith("/")) fail(`'loadBalancing.healthCheckPath' must start with /, got ${showValue(healthCheckPath)}`);
+      targetGroup = new LbTargetGroup(this, "TargetGroup", {
+        namePrefix: "svc-",
+        port,
+        protocol: "HTTP",
+        targetType: networkMode === "awsvpc" ? "ip" : "instance",
+        vpcId: props.vpc.vpcId,
+        deregistrationDelay: "30",
+        healthCheck: { enabled: true, path: healthCheckPath, matcher: "200-399", interval: 15, healthyThreshold: 2, unhealthyThreshold: 3, timeout: 5 },
+        tags,
+        lifecycle: { createBeforeDestroy: true },
+      });
+      new LbListenerRule(this, "ListenerRule", {
+        listenerArn: listener.listenerArn,
+        priority: rule.priority,
+        action: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+        condition: [
+          ...(rule.hostHeaders.length > 0 ? [{ hostHeader: { values: [...rule.hostHeaders] } }] : []),
+          { pathPattern: { values: [...rule.pathPatterns] } },
+        ],
+        tags,
+      });
+      if (this.connections) {
+        this.connections.allowFrom(listener, port, `HTTP from load balancer to ${name}`);
+      } else {
+        for (const item of strategy) {
+          const instances = props.cluster.instanceConnections(item.capacityProvider);
+          if (!instances) fail(`the load balancer cannot reach the instances of ${showValue(item.capacityProvider)}; name an EC2 capacity of this cluster`);
+          instances!.allowFrom(listener, networkMode === "bridge" ? EPHEMERAL_PORTS : port, `${networkMode === "bridge" ? "dynamic host ports" : "host port"} of ${name}`);
+        }
+      }
+    }
+
+    const scaled = props.autoScaling !== undefined;
+    const ignore = [...(scaled ? ["desired_count"] : []), ...(props.ciOwnsTaskDefinition ? ["task_definition"] : [])];
+    this.resource = new AwsEcsService(this, "Resource", {
+      name,
+      cluster: props.cluster.clusterArn,
+      taskDefinition: taskDefinition.arn,
+      desiredCount: scaled ? Math.max(desired, props.autoScaling!.minCapacity) : desired,
+      capacityProviderStrategy: strategy.length > 0 ? strategy.map((s) => ({ capacityProvider: props.cluster.capacityProvider(s.capacityProvider)!, base: s.base ?? 0, weight: s.weight ?? 1 })) : undefined,
+      networkConfiguration: networkMode === "awsvpc" ? { subnets: props.vpc.privateSubnetIds, securityGroups, assignPublicIp: false } : undefined,
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      deploymentController: { type: "ECS" },
+      deploymentMinimumHealthyPercent: minHealthy,
+      deploymentMaximumPercent: maxPercent,
+      alarms: props.rollbackAlarmNames?.length ? { alarmNames: [...props.rollbackAlarmNames], enable: true, rollback: true } : undefined,
+      enableExecuteCommand: props.enableExecuteCommand ?? false,
+      enableEcsManagedTags: true,
+      propagateTags: "SERVICE",
+      healthCheckGracePeriodSeconds: targetGroup ? 60 : undefined,
+      loadBalancer: targetGroup ? [{ targetGroupArn: targetGroup.arn, containerName, containerPort: port! }] : undefined,
+      waitForSteadyState: false,
+      tags,
+      lifecycle: ignore.length > 0 ? { ignoreChanges: ignore } : undefined,
+      dependsOn: targetGroup ? [targetGroup] : undefined,
+    });
+    this.serviceName = this.resource.name;
+
+    if (props.autoScaling) {
+      new ServiceAutoScaling(this, "AutoScaling", {
+        ...props.autoScaling,
+        clusterName: props.cluster.clusterName,
+        serviceName: name,
+        requestCountResourceLabel: listener && targetGroup ? `${listener.loadBalancerArnSuffix}/${targetGroup.arnSuffix}` : undefined,
+      });
+    }
+  }
+}

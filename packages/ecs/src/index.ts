@@ -1,0 +1,5 @@
+export * from "./container-image";
+export * from "./ecs-cluster";
+export * from "./ecs-service";
+export * from "./service-load-balancer";
+export * from "./service-secret";
