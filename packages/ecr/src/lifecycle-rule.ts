@@ -56,22 +56,23 @@ export function renderLifecyclePolicy(rules: readonly LifecycleRule[]): { policy
   const rendered: unknown[] = [];
   for (const [index, rule] of rules.entries()) {
     const at = `'lifecycleRules[${index}]'`;
+    const field = (name: string) => `'lifecycleRules[${index}].${name}'`;
     const prefixes = rule.tagPrefixList ?? [];
     const patterns = rule.tagPatternList ?? [];
     const status: TagStatus = rule.tagStatus ?? (prefixes.length > 0 || patterns.length > 0 ? "tagged" : "any");
     if (!["tagged", "untagged", "any"].includes(status)) {
-      return { problem: `${at}.tagStatus must be "tagged", "untagged" or "any", got ${showValue(status)}` };
+      return { problem: `${field("tagStatus")} must be "tagged", "untagged" or "any", got ${showValue(status)}` };
     }
     const priority = rule.rulePriority ?? next++;
     if (!Number.isInteger(priority) || priority < 1 || priority > 999) {
-      return { problem: `${at}.rulePriority must be a whole number from 1 to 999, got ${showValue(priority)}` };
+      return { problem: `${field("rulePriority")} must be a whole number from 1 to 999, got ${showValue(priority)}` };
     }
     if ((rule.maxImageCount === undefined) === (rule.maxImageAgeDays === undefined)) {
       return { problem: `${at} must set exactly one of maxImageCount and maxImageAgeDays, got ${rule.maxImageCount === undefined ? "neither" : "both"}` };
     }
     for (const [name, value] of [["maxImageCount", rule.maxImageCount], ["maxImageAgeDays", rule.maxImageAgeDays]] as const) {
       if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
-        return { problem: `${at}.${name} must be a whole number of at least 1, got ${showValue(value)}` };
+        return { problem: `${field(name)} must be a whole number of at least 1, got ${showValue(value)}` };
       }
     }
     if (status === "tagged" && (prefixes.length > 0) === (patterns.length > 0)) {
@@ -86,14 +87,14 @@ export function renderLifecyclePolicy(rules: readonly LifecycleRule[]): { policy
       }
     }
     if (prefixes.some((t) => t.includes("*"))) {
-      return { problem: `${at}.tagPrefixList holds a wildcard; use tagPatternList for patterns` };
+      return { problem: `${field("tagPrefixList")} holds a wildcard; use tagPatternList for patterns` };
     }
     const samePriority = placed.find((p) => p.priority === priority);
     if (samePriority) {
       return { problem: `${at} has rulePriority ${priority}, which 'lifecycleRules[${samePriority.index}]' has too; each rule needs its own priority` };
     }
     const selection = `${status}:${[...prefixes].sort().join(",")}|${[...patterns].sort().join(",")}`;
-    const sameSelection = placed.find((p) => p.selection === selection);
+    const sameSelection = placed.find((p) => p.selection === selection && status !== "any");
     if (sameSelection) {
       return { problem: `${at} selects the same images as 'lifecycleRules[${sameSelection.index}]'; the two rules conflict, merge them into one` };
     }

@@ -35,11 +35,9 @@ export interface ReplicationRule {
   readonly repositoryPrefixes?: readonly string[];
 }
 
-/** An account (and regions of it) allowed to replicate into this registry. */
+/** An account allowed to replicate into this registry (from any of its regions). */
 export interface ReplicationSource {
   readonly accountId: string;
-  /** @default - any region */
-  readonly regions?: readonly string[];
 }
 
 /** Upstream registries that a pull-through cache can mirror. */
@@ -148,9 +146,7 @@ export class Registry extends Construct {
     sources.forEach((source, i) => {
       if (!/^\d{12}$/.test(source.accountId)) fail(`'replicationSources[${i}].accountId' must be a 12-digit AWS account id, got ${showValue(source.accountId)}`);
       if (source.accountId === env.accountId) fail(`'replicationSources[${i}].accountId' is this registry's own account; only other accounts need the registry policy`);
-      for (const region of source.regions ?? []) {
-        if (!REGION_PATTERN.test(region)) fail(`'replicationSources[${i}].regions' holds ${showValue(region)}, which is not an AWS region`);
-      }
+      if (sources.findIndex((s) => s.accountId === source.accountId) !== i) fail(`'replicationSources[${i}].accountId' ${showValue(source.accountId)} is listed twice; list each account once`);
     });
     if (sources.length > 0) {
       const statements: PolicyStatement[] = sources.map((source) => ({
@@ -159,7 +155,6 @@ export class Registry extends Construct {
         Principal: { AWS: `arn:${env.partition}:iam::${source.accountId}:root` },
         Action: ["ecr:CreateRepository", "ecr:ReplicateImage"],
         Resource: [env.arn("ecr", "repository/*")],
-        ...(source.regions?.length ? { Condition: { StringEquals: { "aws:SourceRegion": [...source.regions] } } } : {}),
       }));
       new EcrRegistryPolicy(this, "Policy", { policy: policyDocument(statements) });
     }

@@ -86,7 +86,10 @@ abstract class RepositoryBase extends Construct implements IRepository {
     const fail = (message: string): never => {
       throw new ValidationError(message, this);
     };
-    if ("addToPrincipalPolicy" in principal && principal.principalAccountId === this.registryId) {
+    // A principal of this stack's account gets the permissions in its identity policy. When the
+    // repository is in another account, that account's repository policy must also allow this
+    // one (for platform repositories: `pullAccounts` in the source environment's configuration).
+    if ("addToPrincipalPolicy" in principal && principal.principalAccountId === AwsEnvironment.of(this).accountId) {
       principal.addToPrincipalPolicy({ Effect: "Allow", Action: actions, Resource: [this.repositoryArn] });
       principal.addToPrincipalPolicy(AUTH_TOKEN);
       return;
@@ -195,6 +198,7 @@ export class Repository extends RepositoryBase {
 
   public addToResourcePolicy(statement: PolicyStatement): void {
     assertConditionedWildcard(statement, this);
+    if (this.statements.some((s) => JSON.stringify(s) === JSON.stringify(statement))) return;
     this.statements.push(statement);
     this.policy ??= new EcrRepositoryPolicy(this, "Policy", {
       repository: this.resource.name,

@@ -1,6 +1,6 @@
 // ECR's repository name rules: 2-256 characters; lower-case letters and digits, separated by
 // single `.`, `_`, `-` (or `__`) inside a component, components separated by `/`.
-const NAME = /^[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*)*$/;
+const NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
 /** What is wrong with a repository name, or `undefined`. */
 export function repositoryNameProblem(name: string): string | undefined {
