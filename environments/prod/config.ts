@@ -30,7 +30,7 @@ export const config = {
       web: { keepLastPerTagPrefix: { "release-": 100 } },
     },
     scanning: { type: "ENHANCED", frequency: "CONTINUOUS_SCAN" },
-    replicationSources: [{ accountId: "111111111111", regions: ["eu-west-1"] }],
+    replicationSources: [{ accountId: "111111111111" }],
   },
   ci: { repository: "acme/container-platform", deployEnvironment: "production" },
 } satisfies EnvironmentConfig;

@@ -17,7 +17,8 @@ export interface CiAccessStackProps {
  *   lock, for pull requests and the default branch of the platform repository;
  * - `deploy`: what `cdktf deploy` of this environment needs, for jobs in the environment's GitHub
  *   environment (whose protection rules approve each deploy);
- * - `image-push` per application repository: push to its own ECR repositories, nothing else.
+ * - `image-push` per application repository (`<env>-ci-push-<owner>-<repo>`): push to its own
+ *   ECR repositories, nothing else.
  *
  * Apply this stack with administrator credentials: the deploy role may not change it.
  * Construct ids (public API): `GithubOidc`, `PlanRole`, `DeployRole`, `ImagePush/<owner>--<repo>`.
@@ -68,7 +69,7 @@ export class CiAccessStack extends PlatformStack {
     const imagePushRoles: Record<string, Role> = {};
     for (const [repository, push] of Object.entries(ci.imagePush ?? {})) {
       const role = new Role(pushScope, repository, {
-        roleName: physicalName([`${rolePrefix}push`, repository.split("/")[1]], NameRules.iamRole),
+        roleName: physicalName([`${rolePrefix}push`, ...repository.split("/")], NameRules.iamRole),
         description: `image push from ${repository} to ${push.repositories.join(", ")}`,
         assumeRoleStatements: [
           githubTrust(providerArn, subjects({ repository, branches: push.branches ?? ["main"], environments: push.environments }, `ci.imagePush.${repository}`)),

@@ -232,10 +232,8 @@ const network = settings({
   }).optional(),
 });
 
-const repositoryName = text(
-  "an ECR repository name (2-256 lower-case letters and digits, separated by . _ - and /)",
-  /^(?=.{2,256}$)[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*)*$/,
-);
+const REPOSITORY_NAME = /^(?=.{2,256}$)[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const repositoryName = text("an ECR repository name (2-256 lower-case letters and digits, separated by . _ - and /)", REPOSITORY_NAME);
 const wholeNumber = (what: string, min: number, max: number) =>
   z
     .number(expected(`${what}, a whole number from ${min} to ${max}`))
@@ -262,7 +260,7 @@ const ecr = settings({
         /** @default - the AWS-managed key aws/ecr */
         kmsKeyArn: text("a KMS key ARN", /^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/).optional(),
         /** @default 14 */
-        untaggedExpireAfterDays: wholeNumber("days", 1, 3650).optional(),
+        untaggedExpireAfterDays: wholeNumber("a number of days", 1, 3650).optional(),
         /** Keep the newest N images per tag prefix: `{ "release-": 50, "pr-": 10 }`. @default {} */
         keepLastPerTagPrefix: z
           .record(text("a tag prefix (1-128 of A-Za-z0-9_.-)", /^[A-Za-z0-9_.-]{1,128}$/), wholeNumber("an image count", 1, 10000), expected("a map of tag prefix to image count"))
@@ -288,7 +286,7 @@ const ecr = settings({
         destinations: z
           .array(settings({ region: text("an AWS region such as eu-west-1", REGION_PATTERN), accountId: accountId.optional() }), expected("a list of destinations"))
           .min(1, expected("a list of at least one destination")),
-        repositoryPrefixes: z.array(text("a repository name prefix", /^[a-z0-9][a-z0-9._/-]{1,255}$/), expected("a list of repository name prefixes")).optional(),
+        repositoryPrefixes: z.array(text("a repository name prefix (2-256 of a-z0-9._/-, starting with a letter or digit)", /^[a-z0-9][a-z0-9._/-]{1,255}$/), expected("a list of repository name prefixes")).optional(),
       }),
       expected("a list of replication rules"),
     )
@@ -300,7 +298,7 @@ const ecr = settings({
    */
   imageSource: settings({ accountId, region: text("an AWS region such as eu-west-1", REGION_PATTERN) }).optional(),
   /** Accounts that replicate into this environment's registry. */
-  replicationSources: z.array(settings({ accountId, regions: z.array(text("an AWS region such as eu-west-1", REGION_PATTERN)).optional() }), expected("a list of replication sources")).optional(),
+  replicationSources: z.array(settings({ accountId }), expected("a list of replication sources")).optional(),
   /** Pull-through cache rules keyed by repository prefix: `{ "docker-hub": { upstream: "docker-hub", credentialArn } }`. */
   pullThroughCache: z
     .record(
@@ -317,16 +315,21 @@ const ecr = settings({
     .optional(),
 });
 
-const githubRepository = text("a GitHub repository (owner/name)", /^[^/\s]+\/[^/\s]+$/);
-const githubRefs = (what: string) => z.array(text(what, /^[^\s]{1,200}$/), expected(`a list of ${what}s`)).optional();
+const GITHUB_REPOSITORY = /^[^/\s]+\/[^/\s]+$/;
+const githubRepository = text("a GitHub repository (owner/name)", GITHUB_REPOSITORY);
+// The characters githubSubjects accepts in a trusted branch or environment, so that a valid
+// configuration never makes CiAccessStack refuse a trust.
+const GITHUB_REF = /^[A-Za-z0-9._/*-]{1,200}$/;
+const githubRefs = (what: string) =>
+  z.array(text(`a ${what} (1-200 of A-Za-z0-9._/-, with * as a wildcard)`, GITHUB_REF), expected(`a list of ${what}s`)).optional();
 
 const ci = settings({
   /** The platform's own repository: its pull requests plan, its deploy jobs deploy. */
   repository: githubRepository,
   /** The branch whose runs plan for drift. @default "main" */
-  defaultBranch: text("a branch name", /^[^\s*]{1,200}$/).optional(),
+  defaultBranch: text("a branch name (1-200 of A-Za-z0-9._/-)", /^[A-Za-z0-9._/-]{1,200}$/).optional(),
   /** The GitHub environment deploy jobs run in (its protection rules approve deploys). @default the environment's name */
-  deployEnvironment: text("a GitHub environment name", /^[^\s*]{1,255}$/).optional(),
+  deployEnvironment: text("a GitHub environment name (1-200 of A-Za-z0-9._/-)", /^[A-Za-z0-9._/-]{1,200}$/).optional(),
   /** `create` the account's GitHub OIDC provider, or use the `existing` one (one per account). @default "create" */
   oidcProvider: oneOf(["create", "existing"], "an OIDC provider mode").optional(),
   /** Application repositories that push images, keyed `owner/name`: the ECR repositories each may push to. */
@@ -422,6 +425,9 @@ const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typ
 function crossFieldIssues(input: unknown): Issue[] {
   const issues: Issue[] = [];
   const problem = (path: Path, message: string) => issues.push({ code: "custom", path, message, input: undefined } as Issue);
+  // A problem with a map's key (a name), reported like a bad key: showing the key, not its settings.
+  const keyProblem = (path: Path, message: string) =>
+    issues.push({ code: "invalid_key", origin: "record", issues: [], path, message, input: path[path.length - 1] } as unknown as Issue);
 
   const region = read(input, ["region"], (v): v is string => isString(v) && REGION_PATTERN.test(v));
   const zones = read(input, ["availabilityZones"], isStringArray) ?? [];
@@ -498,7 +504,7 @@ function crossFieldIssues(input: unknown): Issue[] {
   const cachePrefixes = Object.keys(read(input, ["ecr", "pullThroughCache"], isRecord) ?? {});
   for (const name of Object.keys(repositories)) {
     const clash = cachePrefixes.find((prefix) => name === prefix || name.startsWith(`${prefix}/`));
-    if (clash) problem(["ecr", "repositories", name], `is under the pull-through cache prefix ${JSON.stringify(clash)}, whose repositories ECR creates itself; rename it or the prefix`);
+    if (clash) keyProblem(["ecr", "repositories", name], `is under the pull-through cache prefix ${JSON.stringify(clash)}, whose repositories ECR creates itself; rename it or the prefix`);
   }
   for (const [prefix, rule] of Object.entries(read(input, ["ecr", "pullThroughCache"], isRecord) ?? {})) {
     const upstream = read(rule, ["upstream"], isString);
@@ -532,20 +538,24 @@ function crossFieldIssues(input: unknown): Issue[] {
     }
   });
 
-  const ciRepository = read(input, ["ci", "repository"], isString);
+  const isRepository = (v: unknown): v is string => isString(v) && GITHUB_REPOSITORY.test(v);
+  const isRefs = (v: unknown): v is string[] => isStringArray(v) && v.every((ref) => GITHUB_REF.test(ref));
+  const ciRepository = read(input, ["ci", "repository"], isRepository);
   if (ciRepository) {
-    const trust = githubSubjects({ repository: ciRepository, branches: ["main"] });
+    // As the plan role trusts it: the default branch and pull requests.
+    const trust = githubSubjects({ repository: ciRepository, branches: ["main"], pullRequests: true });
     if ("problem" in trust) problem(["ci", "repository"], `is too broad or malformed: ${trust.problem}`);
   }
   for (const [repo, push] of Object.entries(read(input, ["ci", "imagePush"], isRecord) ?? {})) {
-    const trust = githubSubjects({
-      repository: repo,
-      branches: read(push, ["branches"], isStringArray) ?? ["main"],
-      environments: read(push, ["environments"], isStringArray) ?? [],
-    });
-    if ("problem" in trust) problem(["ci", "imagePush", repo], `is too broad or malformed: ${trust.problem}`);
+    const branches: unknown = isRecord(push) ? push.branches : undefined;
+    const environments: unknown = isRecord(push) ? push.environments : undefined;
+    // Malformed names are the schema's to report; the trust is checked once they are well-formed.
+    if (isRepository(repo) && (branches === undefined || isRefs(branches)) && (environments === undefined || isRefs(environments))) {
+      const trust = githubSubjects({ repository: repo, branches: branches ?? ["main"], environments: environments ?? [] });
+      if ("problem" in trust) keyProblem(["ci", "imagePush", repo], `is too broad or malformed: ${trust.problem}`);
+    }
     (read(push, ["repositories"], isStringArray) ?? []).forEach((name, i) => {
-      if (!(name in repositories)) {
+      if (REPOSITORY_NAME.test(name) && !(name in repositories)) {
         problem(["ci", "imagePush", repo, "repositories", i], `is not one of ecr.repositories (${Object.keys(repositories).join(", ") || "none"})`);
       }
     });
