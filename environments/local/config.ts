@@ -31,4 +31,18 @@ export const config = {
     repository: "acme/container-platform",
     imagePush: { "acme/orders-api": { repositories: ["orders-api"] } },
   },
+  services: {
+    "orders-api": {
+      runtime: "ecs-fargate",
+      image: { repository: "orders-api", tag: "1.4.2" },
+      cpu: 256,
+      memoryMiB: 512,
+      port: 8080,
+      replicas: 1,
+      healthCheckPath: "/health",
+      exposure: "public",
+      domain: { name: "orders.local.example.com", hostedZoneId: "Z0000000000LOCAL" },
+      environment: { LOG_LEVEL: "debug" },
+    },
+  },
 } satisfies EnvironmentConfig;

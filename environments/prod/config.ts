@@ -33,4 +33,20 @@ export const config = {
     replicationSources: [{ accountId: "111111111111" }],
   },
   ci: { repository: "acme/container-platform", deployEnvironment: "production" },
+  services: {
+    "orders-api": {
+      runtime: "ecs-fargate",
+      image: { repository: "orders-api", tag: "1.4.2" },
+      cpu: 1024,
+      memoryMiB: 2048,
+      port: 8080,
+      replicas: 3,
+      healthCheckPath: "/health",
+      exposure: "public",
+      domain: { name: "orders.example.com", hostedZoneId: "Z01234567PRDZONE" },
+      autoscaling: { min: 3, max: 30, targetCpuPercent: 55, requestsPerTarget: 800 },
+      secrets: { DATABASE_PASSWORD: { secretsManagerArn: "arn:aws:secretsmanager:eu-west-1:333333333333:secret:prod/orders/db-Ef34Gh", jsonKey: "password" } },
+      ciOwnsDeployments: true,
+    },
+  },
 } satisfies EnvironmentConfig;

@@ -21,4 +21,17 @@ export const config = {
   // Services here pull the images that dev builds, cross-account.
   ecr: { imageSource: { accountId: "111111111111", region: "eu-west-1" } },
   ci: { repository: "acme/container-platform" },
+  services: {
+    "orders-api": {
+      runtime: "ecs-fargate",
+      image: { repository: "orders-api", tag: "1.4.2" },
+      cpu: 512,
+      memoryMiB: 1024,
+      port: 8080,
+      healthCheckPath: "/health",
+      exposure: "public",
+      domain: { name: "orders.staging.example.com", hostedZoneId: "Z01234567STGZONE" },
+      autoscaling: { min: 2, max: 6, targetCpuPercent: 60 },
+    },
+  },
 } satisfies EnvironmentConfig;

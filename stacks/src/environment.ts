@@ -10,6 +10,7 @@ import {
   type ValidatedEnvironmentConfig,
 } from "@platform/core";
 import { CiAccessStack } from "./ci-access-stack";
+import { EcsStack } from "./ecs-stack";
 import { NetworkStack } from "./network-stack";
 import { RegistryStack } from "./registry-stack";
 
@@ -20,6 +21,8 @@ export interface EnvironmentStacks {
   readonly registry?: RegistryStack;
   /** When the environment has a `ci` configuration. */
   readonly ciAccess?: CiAccessStack;
+  /** When the environment has an `ecs` configuration or a service on ECS. */
+  readonly ecs?: EcsStack;
 }
 
 /** Adds every stack of an environment to one app, so that cross-stack references work. */
@@ -27,7 +30,9 @@ export function buildEnvironment(app: App, config: ValidatedEnvironmentConfig): 
   const network = new NetworkStack(app, config);
   const registry = config.ecr ? new RegistryStack(app, config) : undefined;
   const ciAccess = config.ci ? new CiAccessStack(app, config, { registry }) : undefined;
-  return { network, registry, ciAccess };
+  const onEcs = Object.values(config.services ?? {}).some((s) => s.runtime.startsWith("ecs-"));
+  const ecs = config.ecs || onEcs ? new EcsStack(app, config, { network, registry }) : undefined;
+  return { network, registry, ciAccess, ecs };
 }
 
 /**

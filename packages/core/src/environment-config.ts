@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ConfigError, problemsFromIssues } from "./config-error";
+import { fargateSizeProblem } from "./fargate-sizes";
 import { githubSubjects } from "./github-oidc";
 import { ipv4CidrContains, ipv4CidrsOverlap, parseIpv4Cidr, type Ipv4Cidr } from "./cidr";
 
@@ -349,6 +350,95 @@ const ci = settings({
     .optional(),
 });
 
+/** Where a service runs. Moving a service between ECS and EKS is this one setting. */
+export const SERVICE_RUNTIMES = ["ecs-fargate", "ecs-ec2", "eks"] as const;
+export type ServiceRuntime = (typeof SERVICE_RUNTIMES)[number];
+
+const ecsSettings = settings({
+  /** @default "enabled" */
+  containerInsights: oneOf(["enabled", "enhanced", "disabled"], "a Container Insights mode").optional(),
+  /** @default true */
+  fargateSpot: bool("offer FARGATE_SPOT").optional(),
+  /** EC2 capacity keyed by name, for ecs-ec2 services. @default {} */
+  ec2Capacity: z
+    .record(
+      text("a capacity name (1-31 lower-case letters, digits and -)", /^[a-z0-9][a-z0-9-]{0,30}$/),
+      settings({
+        instanceType: text("an EC2 instance type such as m7g.large", /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$/),
+        minSize: wholeNumber("an instance count", 0, 1000).optional(),
+        maxSize: wholeNumber("an instance count", 1, 1000),
+        spot: bool("spot instances").optional(),
+        rootVolumeSizeGiB: wholeNumber("a volume size in GiB", 30, 16384).optional(),
+      }),
+      expected("a map of capacity name to EC2 capacity"),
+    )
+    .optional(),
+  /** @default 365 */
+  execLogRetentionDays: z
+    .number(expected("a number of days"))
+    .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), expected(`a CloudWatch retention (${LOG_RETENTION_DAYS.join(", ")})`))
+    .optional(),
+});
+
+const serviceSecret = settings({
+  /** A Secrets Manager secret; `jsonKey` picks one key of a JSON secret. */
+  secretsManagerArn: text("a Secrets Manager secret ARN", /^arn:aws(-cn|-us-gov)?:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/).optional(),
+  jsonKey: text("a JSON key (1-128 of A-Za-z0-9_.-)", /^[\w.-]{1,128}$/).optional(),
+  /** An SSM Parameter Store parameter. */
+  ssmParameterArn: text("an SSM parameter ARN", /^arn:aws(-cn|-us-gov)?:ssm:[a-z0-9-]+:\d{12}:parameter\/[\w/.-]+$/).optional(),
+  /** The customer-managed key of the secret, if any. */
+  kmsKeyArn: text("a KMS key ARN", /^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/).optional(),
+});
+
+/**
+ * One service, declared once for every runtime: the ECS stack runs it when `runtime` is
+ * `ecs-fargate` or `ecs-ec2`, the EKS stack when it is `eks`.
+ */
+const service = settings({
+  runtime: oneOf(SERVICE_RUNTIMES, "a runtime"),
+  /** A platform repository (by name, with a tag) or an image reference from any registry. */
+  image: settings({
+    repository: repositoryName.optional(),
+    tag: text("an image tag (1-128 of A-Za-z0-9_.-)", /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/).optional(),
+    reference: text("an image reference such as public.ecr.aws/nginx/nginx:1.27", /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[\w.-]+|@sha256:[a-f0-9]{64})$/).optional(),
+  }),
+  /** CPU units (1024 = 1 vCPU). */
+  cpu: wholeNumber("CPU units", 128, 196608),
+  memoryMiB: wholeNumber("MiB", 128, 983040),
+  /** The port the container listens on. @default - none (a worker) */
+  port: wholeNumber("a port", 1, 65535).optional(),
+  /** Tasks or pods before autoscaling takes over. @default 2 */
+  replicas: wholeNumber("a replica count", 0, 1000).optional(),
+  autoscaling: settings({
+    min: wholeNumber("a replica count", 0, 1000),
+    max: wholeNumber("a replica count", 1, 1000),
+    targetCpuPercent: wholeNumber("a CPU percentage", 10, 90).optional(),
+    targetMemoryPercent: wholeNumber("a memory percentage", 10, 90).optional(),
+    requestsPerTarget: wholeNumber("requests per target", 1, 1000000).optional(),
+  }).optional(),
+  /** The path load balancer health checks (and EKS probes) request. @default "/" */
+  healthCheckPath: text("a path starting with /", /^\/[\x21-\x7e]*$/).optional(),
+  /** @default {} */
+  environment: z.record(text("an environment variable name (letters, digits and _)", /^[A-Za-z_][A-Za-z0-9_]*$/), z.string(expected("a string")), expected("a map of variable to value")).optional(),
+  /** @default {} */
+  secrets: z.record(text("an environment variable name (letters, digits and _)", /^[A-Za-z_][A-Za-z0-9_]*$/), serviceSecret, expected("a map of variable to secret")).optional(),
+  /** `public`: an internet-facing HTTPS load balancer; `internal`: one inside the VPC; `none`: no load balancer. @default "none" */
+  exposure: oneOf(["public", "internal", "none"], "an exposure").optional(),
+  /** The service's DNS name and the Route 53 zone that holds it (certificate and alias record). */
+  domain: settings({
+    name: text("a DNS name such as api.example.com", /^([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/),
+    hostedZoneId: text("a Route 53 hosted zone id", /^Z[A-Z0-9]{1,31}$/),
+  }).optional(),
+  /** For ecs-ec2: the EC2 capacity (a key of ecs.ec2Capacity). */
+  ec2Capacity: text("a capacity name", /^[a-z0-9][a-z0-9-]{0,30}$/).optional(),
+  /** For ecs-ec2: `awsvpc`, or `bridge` with dynamic host ports. @default "awsvpc" */
+  networkMode: oneOf(["awsvpc", "bridge"], "a network mode").optional(),
+  /** ECS Exec / kubectl exec access for debugging. @default false */
+  exec: bool("allow exec into running containers").optional(),
+  /** Let CI deploy new images (task definitions) without Terraform reverting them. @default false */
+  ciOwnsDeployments: bool("CI owns image deployments").optional(),
+});
+
 export const environmentConfigSchema = settings({
   /** The environment's name: stacks are `<name>-<stack>`. 2-12 lower-case letters, digits and hyphens. */
   name: text("an environment name (2-12 lower-case letters, digits and hyphens, starting with a letter)", /^[a-z][a-z0-9-]{0,10}[a-z0-9]$/),
@@ -377,6 +467,12 @@ export const environmentConfigSchema = settings({
   ecr: ecr.optional(),
   /** Keyless CI identities for GitHub Actions. @default - no CI access stack */
   ci: ci.optional(),
+  /** The ECS cluster of the environment. @default - a Fargate cluster when a service runs on ECS */
+  ecs: ecsSettings.optional(),
+  /** The environment's services, keyed by name: adding one never touches another. @default {} */
+  services: z
+    .record(text("a service name (2-28 lower-case letters, digits and -)", /^[a-z][a-z0-9-]{0,26}[a-z0-9]$/), service, expected("a map of service name to service"))
+    .optional(),
 });
 
 /** An environment's configuration, as written in `environments/<name>/config.ts`. */
@@ -387,6 +483,7 @@ export type BackendConfig = ValidatedEnvironmentConfig["backend"];
 export type NetworkConfig = ValidatedEnvironmentConfig["network"];
 export type EcrConfig = NonNullable<ValidatedEnvironmentConfig["ecr"]>;
 export type CiConfig = NonNullable<ValidatedEnvironmentConfig["ci"]>;
+export type ServiceConfig = NonNullable<ValidatedEnvironmentConfig["services"]>[string];
 
 /**
  * Validates an environment's configuration and reports every problem at once, as a
@@ -559,6 +656,53 @@ function crossFieldIssues(input: unknown): Issue[] {
         problem(["ci", "imagePush", repo, "repositories", i], `is not one of ecr.repositories (${Object.keys(repositories).join(", ") || "none"})`);
       }
     });
+  }
+
+  const capacities = Object.keys(read(input, ["ecs", "ec2Capacity"], isRecord) ?? {});
+  for (const [name, svc] of Object.entries(read(input, ["services"], isRecord) ?? {})) {
+    const at = (...rest: (string | number)[]) => ["services", name, ...rest];
+    const runtime = read(svc, ["runtime"], isString);
+    const image = read(svc, ["image"], isRecord);
+    if (image) {
+      const fromRepository = image.repository !== undefined;
+      const fromReference = image.reference !== undefined;
+      if (fromRepository === fromReference) problem(at("image"), "must name either repository (with tag) or reference, not both and not neither");
+      if (fromRepository && image.tag === undefined) problem(at("image", "tag"), "is required with image.repository (an image tag)");
+      if (fromReference && image.tag !== undefined) problem(at("image", "tag"), "is part of image.reference; remove it");
+      if (isString(image.repository) && Object.keys(repositories).length > 0 && !(image.repository in repositories) && !read(input, ["ecr", "imageSource"], isRecord)) {
+        problem(at("image", "repository"), `is not one of ecr.repositories (${Object.keys(repositories).join(", ")})`);
+      }
+    }
+    const cpu = read(svc, ["cpu"], (v): v is number => typeof v === "number");
+    const memory = read(svc, ["memoryMiB"], (v): v is number => typeof v === "number");
+    if (runtime === "ecs-fargate" && cpu !== undefined && memory !== undefined) {
+      const size = fargateSizeProblem(cpu, memory);
+      if (size) problem(at(size.startsWith("'cpu'") ? "cpu" : "memoryMiB"), `is not a Fargate size: ${size.replace(/^'\w+' /, "")}`);
+    }
+    const capacity = read(svc, ["ec2Capacity"], isString);
+    if (runtime === "ecs-ec2" && capacity === undefined) problem(at("ec2Capacity"), `is required with runtime "ecs-ec2" (one of ecs.ec2Capacity: ${capacities.join(", ") || "none defined"})`);
+    if (capacity !== undefined && runtime !== "ecs-ec2") problem(at("ec2Capacity"), 'is only used with runtime "ecs-ec2"');
+    if (capacity !== undefined && runtime === "ecs-ec2" && !capacities.includes(capacity)) problem(at("ec2Capacity"), `is not one of ecs.ec2Capacity (${capacities.join(", ") || "none defined"})`);
+    if (read(svc, ["networkMode"], isString) !== undefined && runtime !== "ecs-ec2") problem(at("networkMode"), 'is only used with runtime "ecs-ec2" (Fargate and EKS use their own networking)');
+    const exposure = read(svc, ["exposure"], isString) ?? "none";
+    if (exposure !== "none" && read(svc, ["port"], (v): v is number => typeof v === "number") === undefined) problem(at("port"), `is required with exposure ${JSON.stringify(exposure)} (the port the load balancer sends traffic to)`);
+    if (exposure !== "none" && !read(svc, ["domain"], isRecord)) problem(at("domain"), `is required with exposure ${JSON.stringify(exposure)} (the HTTPS certificate is issued for it)`);
+    if (exposure === "none" && read(svc, ["domain"], isRecord)) problem(at("domain"), 'is only used with exposure "public" or "internal"');
+    if (exposure === "none" && read(svc, ["autoscaling", "requestsPerTarget"], (v): v is number => typeof v === "number") !== undefined) problem(at("autoscaling", "requestsPerTarget"), 'needs a load balancer (exposure "public" or "internal")');
+    const min = read(svc, ["autoscaling", "min"], (v): v is number => typeof v === "number");
+    const max = read(svc, ["autoscaling", "max"], (v): v is number => typeof v === "number");
+    if (min !== undefined && max !== undefined && min > max) problem(at("autoscaling", "max"), `is below autoscaling.min (${min})`);
+    const scaling = read(svc, ["autoscaling"], isRecord);
+    if (scaling && scaling.targetCpuPercent === undefined && scaling.targetMemoryPercent === undefined && scaling.requestsPerTarget === undefined) {
+      problem(at("autoscaling"), "needs a target: targetCpuPercent, targetMemoryPercent or requestsPerTarget");
+    }
+    const envVars = Object.keys(read(svc, ["environment"], isRecord) ?? {});
+    for (const [variable, secret] of Object.entries(read(svc, ["secrets"], isRecord) ?? {})) {
+      if (envVars.includes(variable)) problem(at("secrets", variable), "is also in environment; a variable comes from one of them");
+      if (!isRecord(secret)) continue;
+      if ((secret.secretsManagerArn === undefined) === (secret.ssmParameterArn === undefined)) problem(at("secrets", variable), "must name either secretsManagerArn or ssmParameterArn");
+      if (secret.jsonKey !== undefined && secret.secretsManagerArn === undefined) problem(at("secrets", variable, "jsonKey"), "is only used with secretsManagerArn");
+    }
   }
 
   if (read(input, ["production"], (v): v is boolean => v === true)) {

@@ -4,6 +4,7 @@ export * from "./backend";
 export * from "./cidr";
 export * from "./config-error";
 export * from "./environment-config";
+export * from "./fargate-sizes";
 export * from "./github-oidc";
 export * from "./iam";
 export * from "./naming";

@@ -12,6 +12,7 @@ import {
   NameRules,
   Role,
   ValidationError,
+  fargateSizeProblem,
   physicalName,
   showValue,
   type PolicyStatement,
@@ -21,7 +22,7 @@ import type { CapacityProviderStrategyItem, IEcsCluster } from "./ecs-cluster";
 import type { ContainerImage } from "./container-image";
 import { secretProblem, secretValueFrom, type ServiceSecret } from "./service-secret";
 import { ServiceLoadBalancer, type IHttpsListener, type ServiceLoadBalancerProps } from "./service-load-balancer";
-import { fargateSizeProblem } from "./private/fargate-sizes";
+
 import { ServiceAutoScaling, type AutoScalingOptions } from "./private/service-auto-scaling";
 
 export type { AutoScalingOptions, ScheduledCapacity, StepScalingOptions } from "./private/service-auto-scaling";

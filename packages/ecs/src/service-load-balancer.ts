@@ -1,7 +1,9 @@
 import { Construct } from "constructs";
+import { Token } from "cdktf";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
@@ -101,10 +103,26 @@ export class ServiceLoadBalancer extends Construct implements IHttpsListener {
       lifecycle: { createBeforeDestroy: true },
     });
     this.connections = new Connections(securityGroup, securityGroup.id);
-    for (const cidr of ingress) {
-      this.connections.allowFromCidr(cidr, 443, "HTTPS");
-      this.connections.allowFromCidr(cidr, 80, "HTTP, redirected to HTTPS");
-    }
+    ingress.forEach((cidr, i) => {
+      if (!Token.isUnresolved(cidr)) {
+        this.connections.allowFromCidr(cidr, 443, "HTTPS");
+        this.connections.allowFromCidr(cidr, 80, "HTTP, redirected to HTTPS");
+        return;
+      }
+      // A token (the range of a VPC this code builds, the internal default) cannot be part of a
+      // construct id, which allowFromCidr keys its rules by: key these by what they are instead.
+      const key = cidr === props.vpc.vpcCidrBlock ? "vpc-cidr" : `ingress-cidr-${i}`;
+      for (const [port, description] of [[443, "HTTPS"], [80, "HTTP, redirected to HTTPS"]] as const) {
+        new VpcSecurityGroupIngressRule(securityGroup, `From-${key}-${port}-${port}`, {
+          securityGroupId: securityGroup.id,
+          cidrIpv4: cidr,
+          ipProtocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          description,
+        });
+      }
+    });
 
     const lb = new Lb(this, "Resource", {
       name,

@@ -1,4 +1,5 @@
-// Fargate's CPU and memory combinations (Linux), in CPU units and MiB.
+// Fargate's CPU and memory combinations (Linux), in CPU units and MiB. In core because both the
+// environment configuration (services) and the ECS package check them.
 const SIZES: Record<number, number[]> = {
   256: [512, 1024, 2048],
   512: [1024, 2048, 3072, 4096],
