@@ -2,6 +2,7 @@
 // --list prints every planned resource change of the stacks that are planned.
 // Exit 0 when every stack passed or could not be validated for want of an offline provider
 // (those are named in the output); 1 when any stack failed; 2 on a usage error.
+import * as os from "node:os";
 import * as path from "node:path";
 import { validateApp, type StackReport } from "./validate";
 import { providerSource, terraformEnv } from "./terraform";
@@ -18,25 +19,15 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(
     `terraform providers: ${source.kind === "mirror" ? `offline mirror ${source.mirror}` : "public registry"} (TF_CLI_CONFIG_FILE=${path.relative(REPO_ROOT, source.cliConfigFile)})\n`,
   );
-  const all: StackReport[] = [];
-  for (const name of environments) {
-    const outdir = path.join(ENVIRONMENTS_DIR, name, "cdktf.out");
-    let reports: StackReport[];
-    try {
-      reports = await validateApp({ outdir, workDir: path.join(REPO_ROOT, ".validate", name), source, env });
-    } catch (error) {
-      process.stderr.write(`error: ${name}: ${(error as Error).message}\n`);
-      return 1;
-    }
-    for (const r of reports) {
-      const status = r.status === "ok" ? "ok" : r.status === "failed" ? "FAILED" : "NOT VALIDATED";
-      const firstLine = r.detail.split("\n")[0];
-      process.stdout.write(`${status.padEnd(13)} ${name.padEnd(8)} ${r.stack.padEnd(24)} ${r.mode.padEnd(8)} ${r.seconds.toFixed(1).padStart(5)} s  ${firstLine}\n`);
-      if (r.status === "failed") process.stdout.write(`${indent(r.detail.split("\n").slice(1).join("\n"))}\n`);
-      if (listPlanned && r.changes) process.stdout.write(`${indent(r.changes.join("\n"))}\n`);
-    }
-    all.push(...reports);
-  }
+  // Environments run side by side, one per core; the first runs alone so that it fills the shared
+  // plugin cache before anything else reads it (Terraform's cache is not safe for concurrent fills).
+  const validate = async (name: string): Promise<StackReport[]> => {
+    const reports = await validateApp({ outdir: path.join(ENVIRONMENTS_DIR, name, "cdktf.out"), workDir: path.join(REPO_ROOT, ".validate", name), source, env });
+    print(name, reports, listPlanned);
+    return reports;
+  };
+  const [first, ...rest] = environments;
+  const all: StackReport[] = [...(await validate(first)), ...(await inParallel(rest, Math.max(1, os.cpus().length), validate)).flat()];
   const failed = all.filter((r) => r.status === "failed").length;
   const skipped = all.filter((r) => r.status === "not-validated");
   const passed = all.length - failed - skipped.length;
@@ -45,6 +36,30 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`not validated (needs network for its providers): ${skipped.map((s) => s.stack).join(", ")}\n`);
   }
   return failed > 0 ? 1 : 0;
+}
+
+function print(name: string, reports: readonly StackReport[], listPlanned: boolean): void {
+  for (const r of reports) {
+    const status = r.status === "ok" ? "ok" : r.status === "failed" ? "FAILED" : "NOT VALIDATED";
+    const firstLine = r.detail.split("\n")[0];
+    process.stdout.write(`${status.padEnd(13)} ${name.padEnd(8)} ${r.stack.padEnd(24)} ${r.mode.padEnd(8)} ${r.seconds.toFixed(1).padStart(5)} s  ${firstLine}\n`);
+    if (r.status === "failed") process.stdout.write(`${indent(r.detail.split("\n").slice(1).join("\n"))}\n`);
+    if (listPlanned && r.changes) process.stdout.write(`${indent(r.changes.join("\n"))}\n`);
+  }
+}
+
+/** Runs `work` on every item, at most `limit` at a time; results in the items' order. */
+async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 function indent(text: string): string {
