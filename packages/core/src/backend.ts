@@ -51,12 +51,27 @@ export function configureBackend(stack: TerraformStack, backend: BackendConfig, 
       return;
     }
     case "cloud": {
-      new CloudBackend(stack, {
+      const cloud = new CloudBackend(stack, {
         hostname: backend.hostname ?? "app.terraform.io",
         organization: backend.organization,
         workspaces: new NamedCloudWorkspace(`${backend.workspacePrefix ?? ""}${stackName}`),
       });
+      dropTerraformVersionCheck(cloud);
       return;
     }
+  }
+}
+
+/**
+ * cdktf's CloudBackend adds a validation that runs `terraform version` at every synthesis, to
+ * check for Terraform >= 1.1. The platform needs Terraform >= 1.10 anyway (S3-native locking),
+ * and the check costs a process spawn per stack (about 0.3 s) and makes synthesis fail on a
+ * machine without Terraform. If cdktf's internals change, this does nothing and the check stays.
+ */
+function dropTerraformVersionCheck(backend: CloudBackend): void {
+  const validations = (backend.node as unknown as { _validations?: unknown[] })._validations;
+  if (!Array.isArray(validations)) return;
+  for (let i = validations.length - 1; i >= 0; i--) {
+    if ((validations[i] as { constructor?: { name?: string } }).constructor?.name === "ValidateTerraformVersion") validations.splice(i, 1);
   }
 }

@@ -241,3 +241,18 @@ describe("cross-stack references on every backend", () => {
     });
   });
 });
+
+describe("cloud backend without a terraform binary check", () => {
+  test("synthesis of a cloud-backed stack runs no `terraform version` (cdktf's check is dropped)", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const childProcess = require("node:child_process");
+    const execSync = jest.spyOn(childProcess, "execSync");
+    try {
+      const stack = testStack({ backend: { type: "cloud", organization: "acme" } });
+      Testing.synth(stack, true);
+      expect(execSync.mock.calls.map((c) => String(c[0]))).toEqual([]);
+    } finally {
+      execSync.mockRestore();
+    }
+  });
+});
