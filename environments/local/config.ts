@@ -31,7 +31,20 @@ export const config = {
     repository: "acme/container-platform",
     imagePush: { "acme/orders-api": { repositories: ["orders-api"] } },
   },
+  ecs: { ec2Capacity: { general: { instanceType: "t4g.medium", maxSize: 2 } } },
   services: {
+    web: {
+      runtime: "ecs-ec2",
+      ec2Capacity: "general",
+      networkMode: "bridge",
+      image: { repository: "web", tag: "2.0.0" },
+      cpu: 256,
+      memoryMiB: 512,
+      port: 3000,
+      replicas: 1,
+      exposure: "internal",
+      domain: { name: "web.local.example.com", hostedZoneId: "Z0000000000LOCAL" },
+    },
     "orders-api": {
       runtime: "ecs-fargate",
       image: { repository: "orders-api", tag: "1.4.2" },

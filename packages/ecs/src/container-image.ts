@@ -9,7 +9,9 @@ export class ContainerImage {
 
   /** An image by reference (`public.ecr.aws/nginx/nginx:1.27`, `ghcr.io/acme/app@sha256:...`). */
   public static fromRegistry(reference: string): ContainerImage {
-    const tag = /@sha256:[a-f0-9]{64}$/.test(reference) ? reference.split("@")[1] : reference.includes(":") ? reference.slice(reference.lastIndexOf(":") + 1) : "";
+    // A colon before the last / is a registry port (`registry:5000/app`), not a tag.
+    const last = reference.slice(reference.lastIndexOf("/") + 1);
+    const tag = /@sha256:[a-f0-9]{64}$/.test(reference) ? reference.split("@")[1] : last.includes(":") ? last.slice(last.lastIndexOf(":") + 1) : "";
     return new ContainerImage(reference, tag);
   }
 

@@ -149,7 +149,6 @@ export class EcsCluster extends Construct implements IEcsCluster {
       },
       tags: tags(""),
     });
-    this.clusterName = this.resource.name;
     this.clusterArn = this.resource.arn;
 
     const ec2: Record<string, Ec2Capacity> = {};
@@ -186,13 +185,18 @@ export class EcsCluster extends Construct implements IEcsCluster {
     const usesFargate = strategy.some((s) => s.capacityProvider.startsWith("FARGATE"));
     const usesEc2 = strategy.some((s) => !s.capacityProvider.startsWith("FARGATE"));
     if (usesFargate && usesEc2) fail("'defaultCapacityProviderStrategy' cannot mix Fargate and EC2 capacity providers (ECS refuses it)");
-    new EcsClusterCapacityProviders(this, "CapacityProviders", {
+    const capacityProviders = new EcsClusterCapacityProviders(this, "CapacityProviders", {
       clusterName: this.resource.name,
       capacityProviders: providers,
       defaultCapacityProviderStrategy: strategy.map((s) => ({ capacityProvider: byKey(s.capacityProvider), base: s.base ?? 0, weight: s.weight ?? 1 })),
       dependsOn: Object.values(ec2).map((c) => c.capacityProvider),
     });
     this.capacityProviderNames = providers;
+    // The name as the capacity providers' association holds it: whatever names the cluster (a
+    // service's log group, hence its task definition and the service) waits for the association,
+    // or ECS refuses a strategy naming a provider not yet associated, and a service created
+    // before the default strategy is set falls back to the EC2 launch type.
+    this.clusterName = capacityProviders.clusterName;
   }
 
   public capacityProvider(nameOrKey: string): string | undefined {

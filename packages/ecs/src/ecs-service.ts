@@ -24,6 +24,7 @@ import { secretProblem, secretValueFrom, type ServiceSecret } from "./service-se
 import { ServiceLoadBalancer, type IHttpsListener, type ServiceLoadBalancerProps } from "./service-load-balancer";
 
 import { ServiceAutoScaling, type AutoScalingOptions } from "./private/service-auto-scaling";
+import { BlueGreenDeployment } from "./private/blue-green";
 
 export type { AutoScalingOptions, ScheduledCapacity, StepScalingOptions } from "./private/service-auto-scaling";
 
@@ -108,6 +109,8 @@ export interface EcsServiceProps {
   readonly minHealthyPercent?: number;
   /** @default 200 */
   readonly maxPercent?: number;
+  /** @default { type: "rolling" } */
+  readonly deployment?: DeploymentOptions;
   /** CloudWatch alarms that roll a deployment back. @default [] */
   readonly rollbackAlarmNames?: readonly string[];
   /** ECS Exec (`aws ecs execute-command`), with the init process on. @default false */
@@ -125,17 +128,49 @@ export interface EcsServiceProps {
 }
 
 const EPHEMERAL_PORTS = { from: 32768, to: 65535 };
+/** Variable names that hold secrets; their values belong in `secrets`. */
+export const SECRET_LIKE = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)/i;
+
+/** CodeDeploy's traffic shifting for blue/green deployments. */
+export const TRAFFIC_SHIFTS = {
+  "all-at-once": "CodeDeployDefault.ECSAllAtOnce",
+  "canary-10-5": "CodeDeployDefault.ECSCanary10Percent5Minutes",
+  "canary-10-15": "CodeDeployDefault.ECSCanary10Percent15Minutes",
+  "linear-10-1": "CodeDeployDefault.ECSLinear10PercentEvery1Minutes",
+  "linear-10-3": "CodeDeployDefault.ECSLinear10PercentEvery3Minutes",
+} as const;
+
+/** How new task definitions roll out. */
+export type DeploymentOptions =
+  /** ECS rolling updates, with the circuit breaker and rollback. */
+  | { readonly type: "rolling" }
+  /**
+   * CodeDeploy blue/green: a second target group, a test listener on the service's own load
+   * balancer, traffic shifted by `trafficShift`, automatic rollback on failure and on alarms.
+   */
+  | {
+      readonly type: "blue-green";
+      /** @default "all-at-once" */
+      readonly trafficShift?: keyof typeof TRAFFIC_SHIFTS;
+      /** The test listener's port (HTTPS, reachable from inside the VPC). @default 9443 */
+      readonly testListenerPort?: number;
+      /** How long the old tasks stay after a successful deployment. @default 5 */
+      readonly terminationWaitMinutes?: number;
+    };
+/** Instance-group rules already written, per instance group: `<load balancer group>-<ports>`. Services behind one listener share them. */
+const INSTANCE_RULES = new WeakMap<Connections, Set<string>>();
 
 /**
  * An ECS service on Fargate or EC2: a task definition with one typed container (read-only root
  * filesystem and a non-root user by default, logs to a KMS-encrypted group, secrets read by an
  * execution role that may read exactly those), separate execution and task roles, private
  * subnets without public IPs, a security group that admits only its load balancer, rolling
- * deployments with the circuit breaker and rollback, and target-tracking, step and scheduled
+ * deployments with the circuit breaker and rollback (or CodeDeploy blue/green), and target-tracking, step and scheduled
  * scaling.
  *
  * Construct ids (public API): `Resource`, `TaskDefinition`, `ExecutionRole`, `TaskRole`,
- * `Logs`, `SecurityGroup`, `TargetGroup`, `ListenerRule`, `LoadBalancer`, `AutoScaling`.
+ * `Logs`, `SecurityGroup`, `TargetGroup`, `TargetGroupGreen`, `ListenerRule`, `LoadBalancer`,
+ * `BlueGreen`, `AutoScaling`.
  */
 export class EcsService extends Construct {
   public readonly resource: AwsEcsService;
@@ -150,6 +185,8 @@ export class EcsService extends Construct {
   public readonly logGroupName: string;
   /** The load balancer the service created, when it created one. */
   public readonly loadBalancer?: ServiceLoadBalancer;
+  /** CodeDeploy's application, deployment group and test listener, for blue/green deployments. */
+  public readonly blueGreen?: BlueGreenDeployment;
 
   constructor(scope: Construct, id: string, props: EcsServiceProps) {
     super(scope, id);
@@ -182,6 +219,24 @@ export class EcsService extends Construct {
     if (!Number.isInteger(minHealthy) || minHealthy < 0 || minHealthy > 100) fail(`'minHealthyPercent' must be a whole number from 0 to 100, got ${showValue(minHealthy)}`);
     if (!Number.isInteger(maxPercent) || maxPercent < 100 || maxPercent > 400) fail(`'maxPercent' must be a whole number from 100 to 400, got ${showValue(maxPercent)}`);
     if (minHealthy === 0 && maxPercent === 100) fail("'minHealthyPercent' 0 with 'maxPercent' 100 lets a deployment stop every task; raise one of them");
+    const deployment = props.deployment ?? { type: "rolling" };
+    const blueGreen = deployment.type === "blue-green" ? deployment : undefined;
+    if (deployment.type !== "rolling" && deployment.type !== "blue-green") fail(`'deployment.type' must be "rolling" or "blue-green", got ${showValue((deployment as { type: unknown }).type)}`);
+    if (blueGreen) {
+      if (!props.loadBalancing || !("create" in props.loadBalancing)) {
+        fail("'deployment' \"blue-green\" needs a load balancer of the service's own ('loadBalancing.create'): its test listener takes a port there");
+      }
+      if (!Object.hasOwn(TRAFFIC_SHIFTS, blueGreen.trafficShift ?? "all-at-once")) {
+        fail(`'deployment.trafficShift' must be one of ${Object.keys(TRAFFIC_SHIFTS).join(", ")}, got ${showValue(blueGreen.trafficShift)}`);
+      }
+      const testPort = blueGreen.testListenerPort ?? 9443;
+      if (!Number.isInteger(testPort) || testPort < 1 || testPort > 65535 || testPort === 443 || testPort === 80) {
+        fail(`'deployment.testListenerPort' must be a whole number from 1 to 65535 other than 80 and 443, got ${showValue(testPort)}`);
+      }
+      const wait = blueGreen.terminationWaitMinutes ?? 5;
+      if (!Number.isInteger(wait) || wait < 0 || wait > 2880) fail(`'deployment.terminationWaitMinutes' must be a whole number from 0 to 2880, got ${showValue(wait)}`);
+      if (props.ciOwnsTaskDefinition === false) fail("'ciOwnsTaskDefinition' cannot be false with blue-green deployments: CodeDeploy owns the task definition");
+    }
     const retention = props.logRetentionDays ?? 365;
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(retention)) fail(`'logRetentionDays' must be one of ${LOG_RETENTION_DAYS.join(", ")}, got ${showValue(retention)}`);
     for (const [variable, secret] of Object.entries(container.secrets ?? {})) {
@@ -191,6 +246,11 @@ export class EcsService extends Construct {
     }
     for (const variable of [...Object.keys(container.environment ?? {}), ...Object.keys(container.secrets ?? {})]) {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) fail(`'container.environment' variable ${showValue(variable)} must be letters, digits and _, not starting with a digit`);
+    }
+    for (const variable of Object.keys(container.environment ?? {})) {
+      if (SECRET_LIKE.test(variable)) {
+        fail(`'container.environment.${variable}' looks like a secret; put it in 'container.secrets' (Secrets Manager or SSM Parameter Store), where it is neither in the task definition nor in the plan`);
+      }
     }
     const user = container.user ?? "1000:1000";
     if (/^(0|root)(:|$)/.test(user)) fail(`'container.user' must not be root, got ${showValue(user)}; containers run as a non-root user`);
@@ -362,20 +422,63 @@ export class EcsService extends Construct {
           { pathPattern: { values: [...rule.pathPatterns] } },
         ],
         tags,
+        // CodeDeploy swaps the target groups behind the rule at every blue/green deployment.
+        lifecycle: blueGreen ? { ignoreChanges: ["action"] } : undefined,
       });
+      if (blueGreen) {
+        const green = new LbTargetGroup(this, "TargetGroupGreen", {
+          namePrefix: "svc-",
+          port,
+          protocol: "HTTP",
+          targetType: networkMode === "awsvpc" ? "ip" : "instance",
+          vpcId: props.vpc.vpcId,
+          deregistrationDelay: "30",
+          healthCheck: { enabled: true, path: healthCheckPath, matcher: "200-399", interval: 15, healthyThreshold: 2, unhealthyThreshold: 3, timeout: 5 },
+          tags,
+          lifecycle: { createBeforeDestroy: true },
+        });
+        const testPort = blueGreen.testListenerPort ?? 9443;
+        listener.connections.allowFromCidr(props.vpc.vpcCidrBlock, testPort, `test traffic of ${name}'s blue/green deployments, from inside the VPC`);
+        this.blueGreen = new BlueGreenDeployment(this, "BlueGreen", {
+          serviceName: name,
+          clusterName: props.cluster.clusterName,
+          loadBalancerArn: listener.loadBalancerArn,
+          productionListenerArn: listener.listenerArn,
+          certificateArn: listener.certificateArn,
+          sslPolicy: listener.sslPolicy,
+          testListenerPort: testPort,
+          blueTargetGroupName: targetGroup.name,
+          greenTargetGroupName: green.name,
+          greenTargetGroupArn: green.arn,
+          deploymentConfigName: TRAFFIC_SHIFTS[blueGreen.trafficShift ?? "all-at-once"],
+          terminationWaitMinutes: blueGreen.terminationWaitMinutes ?? 5,
+          alarmNames: props.rollbackAlarmNames ?? [],
+          tags,
+        });
+      }
       if (this.connections) {
         this.connections.allowFrom(listener, port, `HTTP from load balancer to ${name}`);
       } else {
         for (const item of strategy) {
           const instances = props.cluster.instanceConnections(item.capacityProvider);
           if (!instances) fail(`the load balancer cannot reach the instances of ${showValue(item.capacityProvider)}; name an EC2 capacity of this cluster`);
-          instances!.allowFrom(listener, networkMode === "bridge" ? EPHEMERAL_PORTS : port, `${networkMode === "bridge" ? "dynamic host ports" : "host port"} of ${name}`);
+          const ports = networkMode === "bridge" ? EPHEMERAL_PORTS : port;
+          const written = INSTANCE_RULES.get(instances!) ?? new Set<string>();
+          INSTANCE_RULES.set(instances!, written);
+          const ruleKey = `${listener.connections.securityGroupId}-${JSON.stringify(ports)}`;
+          if (written.has(ruleKey)) continue;
+          written.add(ruleKey);
+          instances!.allowFrom(listener, ports, `${networkMode === "bridge" ? "dynamic host ports" : "host port"} of ${name}`);
         }
       }
     }
 
     const scaled = props.autoScaling !== undefined;
-    const ignore = [...(scaled ? ["desired_count"] : []), ...(props.ciOwnsTaskDefinition ? ["task_definition"] : [])];
+    const ignore = [
+      ...(scaled ? ["desired_count"] : []),
+      ...(props.ciOwnsTaskDefinition || blueGreen ? ["task_definition"] : []),
+      ...(blueGreen ? ["load_balancer"] : []),
+    ];
     this.resource = new AwsEcsService(this, "Resource", {
       name,
       cluster: props.cluster.clusterArn,
@@ -383,11 +486,11 @@ export class EcsService extends Construct {
       desiredCount: scaled ? Math.max(desired, props.autoScaling!.minCapacity) : desired,
       capacityProviderStrategy: strategy.length > 0 ? strategy.map((s) => ({ capacityProvider: props.cluster.capacityProvider(s.capacityProvider)!, base: s.base ?? 0, weight: s.weight ?? 1 })) : undefined,
       networkConfiguration: networkMode === "awsvpc" ? { subnets: props.vpc.privateSubnetIds, securityGroups, assignPublicIp: false } : undefined,
-      deploymentCircuitBreaker: { enable: true, rollback: true },
-      deploymentController: { type: "ECS" },
+      deploymentCircuitBreaker: blueGreen ? undefined : { enable: true, rollback: true },
+      deploymentController: { type: blueGreen ? "CODE_DEPLOY" : "ECS" },
       deploymentMinimumHealthyPercent: minHealthy,
       deploymentMaximumPercent: maxPercent,
-      alarms: props.rollbackAlarmNames?.length ? { alarmNames: [...props.rollbackAlarmNames], enable: true, rollback: true } : undefined,
+      alarms: props.rollbackAlarmNames?.length && !blueGreen ? { alarmNames: [...props.rollbackAlarmNames], enable: true, rollback: true } : undefined,
       enableExecuteCommand: props.enableExecuteCommand ?? false,
       enableEcsManagedTags: true,
       propagateTags: "SERVICE",
@@ -404,7 +507,8 @@ export class EcsService extends Construct {
       new ServiceAutoScaling(this, "AutoScaling", {
         ...props.autoScaling,
         clusterName: props.cluster.clusterName,
-        serviceName: name,
+        // The service's attribute, not the literal: the scalable target must wait for the service.
+        serviceName: this.serviceName,
         requestCountResourceLabel: listener && targetGroup ? `${listener.loadBalancerArnSuffix}/${targetGroup.arnSuffix}` : undefined,
       });
     }

@@ -3,7 +3,6 @@ import { Token } from "cdktf";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
@@ -13,6 +12,9 @@ import { Connections, type IConnectable, type IVpc } from "@platform/vpc";
 /** A load balancer's HTTPS listener that services attach to with host and path rules. */
 export interface IHttpsListener extends IConnectable {
   readonly listenerArn: string;
+  /** The listener's certificate and TLS policy, for further listeners on the same load balancer. */
+  readonly certificateArn: string;
+  readonly sslPolicy: string;
   readonly loadBalancerArn: string;
   /** `app/<name>/<id>`, for request-count scaling metrics. */
   readonly loadBalancerArnSuffix: string;
@@ -67,6 +69,8 @@ const TLS_POLICIES = /^ELBSecurityPolicy-(TLS13-1-[23]-|TLS-1-2-|FS-1-2-)/;
 export class ServiceLoadBalancer extends Construct implements IHttpsListener {
   public readonly connections: Connections;
   public readonly listenerArn: string;
+  public readonly certificateArn: string;
+  public readonly sslPolicy: string;
   public readonly loadBalancerArn: string;
   public readonly loadBalancerArnSuffix: string;
   public readonly dnsName: string;
@@ -104,24 +108,10 @@ export class ServiceLoadBalancer extends Construct implements IHttpsListener {
     });
     this.connections = new Connections(securityGroup, securityGroup.id);
     ingress.forEach((cidr, i) => {
-      if (!Token.isUnresolved(cidr)) {
-        this.connections.allowFromCidr(cidr, 443, "HTTPS");
-        this.connections.allowFromCidr(cidr, 80, "HTTP, redirected to HTTPS");
-        return;
-      }
-      // A token (the range of a VPC this code builds, the internal default) cannot be part of a
-      // construct id, which allowFromCidr keys its rules by: key these by what they are instead.
-      const key = cidr === props.vpc.vpcCidrBlock ? "vpc-cidr" : `ingress-cidr-${i}`;
-      for (const [port, description] of [[443, "HTTPS"], [80, "HTTP, redirected to HTTPS"]] as const) {
-        new VpcSecurityGroupIngressRule(securityGroup, `From-${key}-${port}-${port}`, {
-          securityGroupId: securityGroup.id,
-          cidrIpv4: cidr,
-          ipProtocol: "tcp",
-          fromPort: port,
-          toPort: port,
-          description,
-        });
-      }
+      // A range only known at apply time (an imported VPC's) is keyed by its position.
+      const key = Token.isUnresolved(cidr) ? `ingress-cidr-${i}` : undefined;
+      this.connections.allowFromCidr(cidr, 443, "HTTPS", key);
+      this.connections.allowFromCidr(cidr, 80, "HTTP, redirected to HTTPS", key);
     });
 
     const lb = new Lb(this, "Resource", {
@@ -183,6 +173,8 @@ export class ServiceLoadBalancer extends Construct implements IHttpsListener {
       tags,
     });
     this.listenerArn = https.arn;
+    this.certificateArn = certificateArn;
+    this.sslPolicy = sslPolicy;
     new LbListener(this, "HttpRedirect", {
       loadBalancerArn: lb.arn,
       port: 80,

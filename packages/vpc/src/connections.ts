@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { Token } from "cdktf";
 import { ValidationError, showValue } from "@platform/core";
 
 /** Something with a security group that traffic can be allowed to or from. */
@@ -45,10 +46,13 @@ export class Connections {
     });
   }
 
-  /** Lets an IPv4 range reach this group on `port` (TCP). `0.0.0.0/0` only where asked for. */
-  public allowFromCidr(cidr: string, port: Port, description: string): void {
+  /**
+   * Lets an IPv4 range reach this group on `port` (TCP). `0.0.0.0/0` only where asked for.
+   * The rule is keyed by the range; a range only known at apply time needs a `key` of its own.
+   */
+  public allowFromCidr(cidr: string, port: Port, description: string, key?: string): void {
     const [from, to] = range(port, this.scope);
-    new VpcSecurityGroupIngressRule(this.scope, `From-${cidr.replace(/[./]/g, "-")}-${from}-${to}`, {
+    new VpcSecurityGroupIngressRule(this.scope, `From-${cidrKey(cidr, key, this.scope)}-${from}-${to}`, {
       securityGroupId: this.securityGroupId,
       cidrIpv4: cidr,
       ipProtocol: "tcp",
@@ -58,10 +62,10 @@ export class Connections {
     });
   }
 
-  /** Lets this group reach an IPv4 range on `port` (TCP). */
-  public allowToCidr(cidr: string, port: Port, description: string): void {
+  /** Lets this group reach an IPv4 range on `port` (TCP). Keyed like `allowFromCidr`. */
+  public allowToCidr(cidr: string, port: Port, description: string, key?: string): void {
     const [from, to] = range(port, this.scope);
-    new VpcSecurityGroupEgressRule(this.scope, `To-${cidr.replace(/[./]/g, "-")}-${from}-${to}`, {
+    new VpcSecurityGroupEgressRule(this.scope, `To-${cidrKey(cidr, key, this.scope)}-${from}-${to}`, {
       securityGroupId: this.securityGroupId,
       cidrIpv4: cidr,
       ipProtocol: "tcp",
@@ -70,6 +74,14 @@ export class Connections {
       description,
     });
   }
+}
+
+function cidrKey(cidr: string, key: string | undefined, scope: Construct): string {
+  if (key !== undefined) return key;
+  if (Token.isUnresolved(cidr)) {
+    throw new ValidationError("a range only known at apply time needs a 'key' for its rule (the rule's id, which must be stable)", scope);
+  }
+  return cidr.replace(/[./]/g, "-");
 }
 
 function range(port: Port, scope: Construct): [number, number] {

@@ -188,7 +188,9 @@ export class Vpc extends Construct implements IVpc {
       tags: tags(this.vpcName),
     });
     this.vpcId = this.resource.id;
-    this.vpcCidrBlock = this.resource.cidrBlock;
+    // The literal range, not the resource's attribute: known at synth time, readable in plans,
+    // and no cross-stack reference for consumers in other stacks.
+    this.vpcCidrBlock = props.cidrBlock;
 
     // The default security group allows all traffic between its members; adopt it with no rules,
     // so that nothing that lands in it by accident can talk (Security Hub EC2.2).

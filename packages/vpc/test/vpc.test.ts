@@ -291,11 +291,11 @@ describe("kubernetes subnet tags", () => {
 });
 
 describe("attributes", () => {
-  test("vpcId and vpcCidrBlock reference the VPC resource", () => {
+  test("vpcId references the VPC resource; vpcCidrBlock is the literal range (readable in plans, no cross-stack read)", () => {
     const { out, outputs } = synthVpc({}, (vpc) => ({ id: vpc.vpcId, cidr: vpc.vpcCidrBlock }));
     const vpc = single(out, "aws_vpc");
     expect(outputs.id).toBe(ref("aws_vpc", vpc.name));
-    expect(outputs.cidr).toBe(ref("aws_vpc", vpc.name, "cidr_block"));
+    expect(outputs.cidr).toBe("10.0.0.0/16");
   });
 
   test("subnet ids of each tier are in the order of availabilityZones, not of zone letters", () => {

@@ -55,7 +55,7 @@ export class Ec2Capacity extends Construct {
       throw new ValidationError(message, this);
     };
     const at = `'ec2Capacity.${id}`;
-    if (!/^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$/.test(props.instanceType)) {
+    if (!/^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+(-[a-z0-9]+)*$/.test(props.instanceType)) {
       fail(`${at}.instanceType' must be an EC2 instance type such as m7g.large, got ${showValue(props.instanceType)}`);
     }
     const minSize = props.minSize ?? 0;
