@@ -74,6 +74,7 @@ export class EcsStack extends PlatformStack {
               requestsPerTarget: spec.autoscaling.requestsPerTarget,
             }
           : undefined,
+        deployment: spec.deployment === "blue-green" ? { type: "blue-green" } : undefined,
         enableExecuteCommand: spec.exec,
         ciOwnsTaskDefinition: spec.ciOwnsDeployments,
       });

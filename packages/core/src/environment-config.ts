@@ -350,6 +350,9 @@ const ci = settings({
     .optional(),
 });
 
+/** Environment variable names that hold secrets: their values belong in `secrets`. */
+export const SECRET_LIKE_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)/i;
+
 /** Where a service runs. Moving a service between ECS and EKS is this one setting. */
 export const SERVICE_RUNTIMES = ["ecs-fargate", "ecs-ec2", "eks"] as const;
 export type ServiceRuntime = (typeof SERVICE_RUNTIMES)[number];
@@ -380,6 +383,9 @@ const ecsSettings = settings({
     .optional(),
 });
 
+const CAPACITY_NAME = /^[a-z0-9][a-z0-9-]{0,30}$/;
+const SERVICE_EXPOSURES = ["public", "internal", "none"] as const;
+
 const serviceSecret = settings({
   /** A Secrets Manager secret; `jsonKey` picks one key of a JSON secret. */
   secretsManagerArn: text("a Secrets Manager secret ARN", /^arn:aws(-cn|-us-gov)?:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/).optional(),
@@ -400,11 +406,11 @@ const service = settings({
   image: settings({
     repository: repositoryName.optional(),
     tag: text("an image tag (1-128 of A-Za-z0-9_.-)", /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/).optional(),
-    reference: text("an image reference such as public.ecr.aws/nginx/nginx:1.27", /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[\w.-]+|@sha256:[a-f0-9]{64})$/).optional(),
+    reference: text("an image reference with a registry and a tag or digest, such as public.ecr.aws/nginx/nginx:1.27", /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[\w.-]+|@sha256:[a-f0-9]{64})$/).optional(),
   }),
   /** CPU units (1024 = 1 vCPU). */
-  cpu: wholeNumber("CPU units", 128, 196608),
-  memoryMiB: wholeNumber("MiB", 128, 983040),
+  cpu: wholeNumber("a number of CPU units", 128, 196608),
+  memoryMiB: wholeNumber("a memory size in MiB", 128, 983040),
   /** The port the container listens on. @default - none (a worker) */
   port: wholeNumber("a port", 1, 65535).optional(),
   /** Tasks or pods before autoscaling takes over. @default 2 */
@@ -414,27 +420,29 @@ const service = settings({
     max: wholeNumber("a replica count", 1, 1000),
     targetCpuPercent: wholeNumber("a CPU percentage", 10, 90).optional(),
     targetMemoryPercent: wholeNumber("a memory percentage", 10, 90).optional(),
-    requestsPerTarget: wholeNumber("requests per target", 1, 1000000).optional(),
+    requestsPerTarget: wholeNumber("a number of requests per target", 1, 1000000).optional(),
   }).optional(),
   /** The path load balancer health checks (and EKS probes) request. @default "/" */
-  healthCheckPath: text("a path starting with /", /^\/[\x21-\x7e]*$/).optional(),
+  healthCheckPath: text("a path starting with / (printable characters, no spaces)", /^\/[\x21-\x7e]*$/).optional(),
   /** @default {} */
-  environment: z.record(text("an environment variable name (letters, digits and _)", /^[A-Za-z_][A-Za-z0-9_]*$/), z.string(expected("a string")), expected("a map of variable to value")).optional(),
+  environment: z.record(text("an environment variable name (letters, digits and _, not starting with a digit)", /^[A-Za-z_][A-Za-z0-9_]*$/), z.string(expected("a string")), expected("a map of variable to value")).optional(),
   /** @default {} */
-  secrets: z.record(text("an environment variable name (letters, digits and _)", /^[A-Za-z_][A-Za-z0-9_]*$/), serviceSecret, expected("a map of variable to secret")).optional(),
+  secrets: z.record(text("an environment variable name (letters, digits and _, not starting with a digit)", /^[A-Za-z_][A-Za-z0-9_]*$/), serviceSecret, expected("a map of variable to secret")).optional(),
   /** `public`: an internet-facing HTTPS load balancer; `internal`: one inside the VPC; `none`: no load balancer. @default "none" */
-  exposure: oneOf(["public", "internal", "none"], "an exposure").optional(),
+  exposure: oneOf(SERVICE_EXPOSURES, "an exposure").optional(),
   /** The service's DNS name and the Route 53 zone that holds it (certificate and alias record). */
   domain: settings({
     name: text("a DNS name such as api.example.com", /^([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/),
     hostedZoneId: text("a Route 53 hosted zone id", /^Z[A-Z0-9]{1,31}$/),
   }).optional(),
   /** For ecs-ec2: the EC2 capacity (a key of ecs.ec2Capacity). */
-  ec2Capacity: text("a capacity name", /^[a-z0-9][a-z0-9-]{0,30}$/).optional(),
+  ec2Capacity: text("a capacity name (1-31 lower-case letters, digits and -)", CAPACITY_NAME).optional(),
   /** For ecs-ec2: `awsvpc`, or `bridge` with dynamic host ports. @default "awsvpc" */
   networkMode: oneOf(["awsvpc", "bridge"], "a network mode").optional(),
   /** ECS Exec / kubectl exec access for debugging. @default false */
   exec: bool("allow exec into running containers").optional(),
+  /** `rolling` (ECS, circuit breaker and rollback) or `blue-green` (CodeDeploy, needs exposure). @default "rolling" */
+  deployment: oneOf(["rolling", "blue-green"], "a deployment type").optional(),
   /** Let CI deploy new images (task definitions) without Terraform reverting them. @default false */
   ciOwnsDeployments: bool("CI owns image deployments").optional(),
 });
@@ -659,34 +667,47 @@ function crossFieldIssues(input: unknown): Issue[] {
   }
 
   const capacities = Object.keys(read(input, ["ecs", "ec2Capacity"], isRecord) ?? {});
+  const envName = read(input, ["name"], isString);
+  if (capacities.length > 0 && envName && /^(aws|ecs|fargate)/i.test(envName)) {
+    problem(["ecs", "ec2Capacity"], `cannot be used in an environment named ${JSON.stringify(envName)}: ECS refuses capacity provider names (<env>-cluster-<key>) that start with aws, ecs or fargate`);
+  }
+  for (const [key, capacity] of Object.entries(read(input, ["ecs", "ec2Capacity"], isRecord) ?? {})) {
+    const minSize = read(capacity, ["minSize"], (v): v is number => typeof v === "number");
+    const maxSize = read(capacity, ["maxSize"], (v): v is number => typeof v === "number");
+    if (minSize !== undefined && maxSize !== undefined && minSize > maxSize) problem(["ecs", "ec2Capacity", key, "maxSize"], `is below minSize (${minSize})`);
+  }
   for (const [name, svc] of Object.entries(read(input, ["services"], isRecord) ?? {})) {
     const at = (...rest: (string | number)[]) => ["services", name, ...rest];
-    const runtime = read(svc, ["runtime"], isString);
+    // "Is required" rules look at whether a setting is given at all: a malformed one is the schema's to report.
+    const given = (setting: string) => isRecord(svc) && svc[setting] !== undefined;
+    // Rules that depend on the runtime or the exposure run only when those are valid values.
+    const runtime = read(svc, ["runtime"], (v): v is ServiceRuntime => (SERVICE_RUNTIMES as readonly unknown[]).includes(v));
     const image = read(svc, ["image"], isRecord);
     if (image) {
       const fromRepository = image.repository !== undefined;
       const fromReference = image.reference !== undefined;
       if (fromRepository === fromReference) problem(at("image"), "must name either repository (with tag) or reference, not both and not neither");
-      if (fromRepository && image.tag === undefined) problem(at("image", "tag"), "is required with image.repository (an image tag)");
-      if (fromReference && image.tag !== undefined) problem(at("image", "tag"), "is part of image.reference; remove it");
-      if (isString(image.repository) && Object.keys(repositories).length > 0 && !(image.repository in repositories) && !read(input, ["ecr", "imageSource"], isRecord)) {
-        problem(at("image", "repository"), `is not one of ecr.repositories (${Object.keys(repositories).join(", ")})`);
+      if (fromRepository && !fromReference && image.tag === undefined) problem(at("image", "tag"), "is required with image.repository (an image tag)");
+      if (fromReference && !fromRepository && image.tag !== undefined) problem(at("image", "tag"), "is part of image.reference; remove it");
+      if (isString(image.repository) && REPOSITORY_NAME.test(image.repository) && !(image.repository in repositories) && !read(input, ["ecr", "imageSource"], isRecord)) {
+        problem(at("image", "repository"), `is not one of ecr.repositories (${Object.keys(repositories).join(", ") || "none"})`);
       }
     }
     const cpu = read(svc, ["cpu"], (v): v is number => typeof v === "number");
     const memory = read(svc, ["memoryMiB"], (v): v is number => typeof v === "number");
-    if (runtime === "ecs-fargate" && cpu !== undefined && memory !== undefined) {
+    if (runtime === "ecs-fargate" && cpu !== undefined && memory !== undefined && Number.isInteger(cpu) && Number.isInteger(memory) && cpu >= 128 && cpu <= 196608 && memory >= 128 && memory <= 983040) {
       const size = fargateSizeProblem(cpu, memory);
       if (size) problem(at(size.startsWith("'cpu'") ? "cpu" : "memoryMiB"), `is not a Fargate size: ${size.replace(/^'\w+' /, "")}`);
     }
     const capacity = read(svc, ["ec2Capacity"], isString);
-    if (runtime === "ecs-ec2" && capacity === undefined) problem(at("ec2Capacity"), `is required with runtime "ecs-ec2" (one of ecs.ec2Capacity: ${capacities.join(", ") || "none defined"})`);
-    if (capacity !== undefined && runtime !== "ecs-ec2") problem(at("ec2Capacity"), 'is only used with runtime "ecs-ec2"');
-    if (capacity !== undefined && runtime === "ecs-ec2" && !capacities.includes(capacity)) problem(at("ec2Capacity"), `is not one of ecs.ec2Capacity (${capacities.join(", ") || "none defined"})`);
-    if (read(svc, ["networkMode"], isString) !== undefined && runtime !== "ecs-ec2") problem(at("networkMode"), 'is only used with runtime "ecs-ec2" (Fargate and EKS use their own networking)');
-    const exposure = read(svc, ["exposure"], isString) ?? "none";
-    if (exposure !== "none" && read(svc, ["port"], (v): v is number => typeof v === "number") === undefined) problem(at("port"), `is required with exposure ${JSON.stringify(exposure)} (the port the load balancer sends traffic to)`);
-    if (exposure !== "none" && !read(svc, ["domain"], isRecord)) problem(at("domain"), `is required with exposure ${JSON.stringify(exposure)} (the HTTPS certificate is issued for it)`);
+    if (runtime === "ecs-ec2" && !given("ec2Capacity")) problem(at("ec2Capacity"), `is required with runtime "ecs-ec2" (one of ecs.ec2Capacity: ${capacities.join(", ") || "none defined"})`);
+    if (capacity !== undefined && runtime !== undefined && runtime !== "ecs-ec2") problem(at("ec2Capacity"), 'is only used with runtime "ecs-ec2"');
+    if (capacity !== undefined && runtime === "ecs-ec2" && CAPACITY_NAME.test(capacity) && !capacities.includes(capacity)) problem(at("ec2Capacity"), `is not one of ecs.ec2Capacity (${capacities.join(", ") || "none defined"})`);
+    if (read(svc, ["networkMode"], isString) !== undefined && runtime !== undefined && runtime !== "ecs-ec2") problem(at("networkMode"), 'is only used with runtime "ecs-ec2" (Fargate and EKS use their own networking)');
+    const givenExposure = read(svc, ["exposure"], isString);
+    const exposure = givenExposure === undefined ? "none" : (SERVICE_EXPOSURES as readonly string[]).includes(givenExposure) ? givenExposure : undefined;
+    if (exposure !== undefined && exposure !== "none" && !given("port")) problem(at("port"), `is required with exposure ${JSON.stringify(exposure)} (the port the load balancer sends traffic to)`);
+    if (exposure !== undefined && exposure !== "none" && !given("domain")) problem(at("domain"), `is required with exposure ${JSON.stringify(exposure)} (the HTTPS certificate is issued for it)`);
     if (exposure === "none" && read(svc, ["domain"], isRecord)) problem(at("domain"), 'is only used with exposure "public" or "internal"');
     if (exposure === "none" && read(svc, ["autoscaling", "requestsPerTarget"], (v): v is number => typeof v === "number") !== undefined) problem(at("autoscaling", "requestsPerTarget"), 'needs a load balancer (exposure "public" or "internal")');
     const min = read(svc, ["autoscaling", "min"], (v): v is number => typeof v === "number");
@@ -696,11 +717,26 @@ function crossFieldIssues(input: unknown): Issue[] {
     if (scaling && scaling.targetCpuPercent === undefined && scaling.targetMemoryPercent === undefined && scaling.requestsPerTarget === undefined) {
       problem(at("autoscaling"), "needs a target: targetCpuPercent, targetMemoryPercent or requestsPerTarget");
     }
+    if (runtime !== undefined && runtime !== "eks" && (givenTiers !== undefined && tiersKnown) && !tiers.includes("private")) {
+      problem(at("runtime"), `runs its tasks in private subnets, and network.subnetTiers (${tiers.join(", ")}) has no "private" tier`);
+    }
+    if (exposure === "public" && tiersKnown && !tiers.includes("public")) {
+      problem(at("exposure"), `needs public subnets for its load balancer, and network.subnetTiers (${tiers.join(", ")}) has no "public" tier`);
+    }
+    if ((exposure === "public" || exposure === "internal") && zones.length === 1) {
+      problem(at("exposure"), "needs a load balancer in at least 2 availability zones, and availabilityZones lists 1");
+    }
+    const deployment = read(svc, ["deployment"], isString);
+    if (deployment === "blue-green" && exposure === "none") problem(at("deployment"), 'needs a load balancer (exposure "public" or "internal"): blue/green shifts its traffic');
+    if (deployment === "blue-green" && runtime === "eks") problem(at("deployment"), 'is an ECS option; on EKS use the Deployment\'s rolling update');
     const envVars = Object.keys(read(svc, ["environment"], isRecord) ?? {});
+    for (const variable of envVars) {
+      if (SECRET_LIKE_NAME.test(variable)) keyProblem(at("environment", variable), "looks like a secret; put it in secrets (Secrets Manager or SSM Parameter Store), not in plain environment values");
+    }
     for (const [variable, secret] of Object.entries(read(svc, ["secrets"], isRecord) ?? {})) {
-      if (envVars.includes(variable)) problem(at("secrets", variable), "is also in environment; a variable comes from one of them");
+      if (envVars.includes(variable)) keyProblem(at("secrets", variable), "is also in environment; a variable comes from one of them");
       if (!isRecord(secret)) continue;
-      if ((secret.secretsManagerArn === undefined) === (secret.ssmParameterArn === undefined)) problem(at("secrets", variable), "must name either secretsManagerArn or ssmParameterArn");
+      if ((secret.secretsManagerArn === undefined) === (secret.ssmParameterArn === undefined)) problem(at("secrets", variable), "must name either secretsManagerArn or ssmParameterArn, not both and not neither");
       if (secret.jsonKey !== undefined && secret.secretsManagerArn === undefined) problem(at("secrets", variable, "jsonKey"), "is only used with secretsManagerArn");
     }
   }

@@ -11,6 +11,7 @@ import {
   LOG_RETENTION_DAYS,
   NameRules,
   Role,
+  SECRET_LIKE_NAME,
   ValidationError,
   fargateSizeProblem,
   physicalName,
@@ -128,8 +129,6 @@ export interface EcsServiceProps {
 }
 
 const EPHEMERAL_PORTS = { from: 32768, to: 65535 };
-/** Variable names that hold secrets; their values belong in `secrets`. */
-export const SECRET_LIKE = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)/i;
 
 /** CodeDeploy's traffic shifting for blue/green deployments. */
 export const TRAFFIC_SHIFTS = {
@@ -248,7 +247,7 @@ export class EcsService extends Construct {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) fail(`'container.environment' variable ${showValue(variable)} must be letters, digits and _, not starting with a digit`);
     }
     for (const variable of Object.keys(container.environment ?? {})) {
-      if (SECRET_LIKE.test(variable)) {
+      if (SECRET_LIKE_NAME.test(variable)) {
         fail(`'container.environment.${variable}' looks like a secret; put it in 'container.secrets' (Secrets Manager or SSM Parameter Store), where it is neither in the task definition nor in the plan`);
       }
     }
