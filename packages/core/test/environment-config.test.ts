@@ -1,10 +1,10 @@
 import {
-  ConfigError,
   INTERFACE_ENDPOINT_SERVICES,
   LOG_RETENTION_DAYS,
   validateEnvironmentConfig,
   type EnvironmentConfig,
 } from "../src";
+import { configError, problemLines, withChanges } from "./support";
 
 /** A valid, minimal configuration; every test changes only what it is about. */
 function baseConfig(): EnvironmentConfig {
@@ -20,47 +20,9 @@ function baseConfig(): EnvironmentConfig {
   };
 }
 
-/**
- * The base configuration with settings replaced: keys are dotted paths (`network.cidr`), and
- * `undefined` removes the setting. Values are deliberately untyped: most are invalid.
- */
-function configWith(changes: Record<string, unknown>): unknown {
-  const config = structuredClone(baseConfig()) as unknown as Record<string, unknown>;
-  for (const [dotted, value] of Object.entries(changes)) {
-    const parts = dotted.split(".");
-    let target = config;
-    for (const part of parts.slice(0, -1)) {
-      if (typeof target[part] !== "object" || target[part] === null) target[part] = {};
-      target = target[part] as Record<string, unknown>;
-    }
-    const last = parts[parts.length - 1];
-    if (value === undefined) delete target[last];
-    else target[last] = value;
-  }
-  return config;
-}
+/** The base configuration with settings replaced (see `withChanges`). */
+const configWith = (changes: Record<string, unknown>): unknown => withChanges(baseConfig(), changes);
 
-/** Validates and returns the ConfigError; fails the test when the configuration is accepted. */
-function configError(input: unknown, label = "prod"): ConfigError {
-  try {
-    validateEnvironmentConfig(input, label);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error("expected the configuration to be rejected");
-}
-
-/** The problem lines of an invalid configuration, checked against the error's whole message. */
-function problemLines(input: unknown): string[] {
-  const error = configError(input);
-  const lines = error.problems.map((p) => p.message);
-  const count = lines.length === 1 ? "1 problem" : `${lines.length} problems`;
-  expect(error.message).toBe(
-    [`invalid configuration for environment "prod" (${count}):`, ...lines.map((l) => `  ${l}`)].join("\n"),
-  );
-  return lines;
-}
 
 const S3_BACKEND = { type: "s3", bucket: "acme-terraform-state" };
 

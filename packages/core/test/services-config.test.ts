@@ -1,4 +1,5 @@
-import { ConfigError, SERVICE_RUNTIMES, validateEnvironmentConfig, type EnvironmentConfig } from "../src";
+import { SERVICE_RUNTIMES, validateEnvironmentConfig, type EnvironmentConfig } from "../src";
+import { problemLines, withChanges } from "./support";
 
 // The `services` and `ecs` sections of an environment's configuration: every message, exactly.
 
@@ -27,25 +28,9 @@ function baseConfig(): EnvironmentConfig {
   };
 }
 
-/**
- * The base configuration with settings replaced: keys are dotted paths (`ecs.fargateSpot`), and
- * `undefined` removes the setting. Values are deliberately untyped: most are invalid.
- */
-function configWith(changes: Record<string, unknown>): unknown {
-  const config = structuredClone(baseConfig()) as unknown as Record<string, unknown>;
-  for (const [dotted, value] of Object.entries(changes)) {
-    const parts = dotted.split(".");
-    let target = config;
-    for (const part of parts.slice(0, -1)) {
-      if (typeof target[part] !== "object" || target[part] === null) target[part] = {};
-      target = target[part] as Record<string, unknown>;
-    }
-    const last = parts[parts.length - 1];
-    if (value === undefined) delete target[last];
-    else target[last] = value;
-  }
-  return config;
-}
+/** The base configuration with settings replaced (see `withChanges`). */
+const configWith = (changes: Record<string, unknown>): unknown => withChanges(baseConfig(), changes);
+
 
 /** A valid Fargate service with an image of the `app` repository. */
 const FARGATE = { runtime: "ecs-fargate", image: { repository: "app", tag: "1.0.0" }, cpu: 256, memoryMiB: 512 };
@@ -62,27 +47,6 @@ function svc(changes: Record<string, unknown> = {}): Record<string, unknown> {
 
 /** The configuration change that makes `api` the only service, with its settings replaced. */
 const api = (changes: Record<string, unknown> = {}) => ({ services: { api: svc(changes) } });
-
-/** Validates and returns the ConfigError; fails the test when the configuration is accepted. */
-function configError(input: unknown): ConfigError {
-  try {
-    validateEnvironmentConfig(input, "prod");
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error("expected the configuration to be rejected");
-}
-
-/** The problem lines of an invalid configuration, checked against the error's whole message. */
-function problemLines(input: unknown): string[] {
-  const error = configError(input);
-  const lines = error.problems.map((p) => p.message);
-  const count = lines.length === 1 ? "1 problem" : `${lines.length} problems`;
-  expect(error.message).toBe([`invalid configuration for environment "prod" (${count}):`, ...lines.map((l) => `  ${l}`)].join("\n"));
-  error.problems.forEach((p) => expect(p.message.startsWith(`${p.path}: `)).toBe(true));
-  return lines;
-}
 
 const SERVICE_SETTINGS =
   "runtime, image, cpu, memoryMiB, port, replicas, autoscaling, healthCheckPath, environment, secrets, exposure, domain, ec2Capacity, networkMode, exec, deployment, ciOwnsDeployments";

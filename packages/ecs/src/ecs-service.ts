@@ -401,17 +401,19 @@ export class EcsService extends Construct {
     if (listener && rule && port !== undefined) {
       const healthCheckPath = props.loadBalancing!.healthCheckPath ?? "/";
       if (!healthCheckPath.startsWith("/")) fail(`'loadBalancing.healthCheckPath' must start with /, got ${showValue(healthCheckPath)}`);
-      targetGroup = new LbTargetGroup(this, "TargetGroup", {
-        namePrefix: "svc-",
-        port,
-        protocol: "HTTP",
-        targetType: networkMode === "awsvpc" ? "ip" : "instance",
-        vpcId: props.vpc.vpcId,
-        deregistrationDelay: "30",
-        healthCheck: { enabled: true, path: healthCheckPath, matcher: "200-399", interval: 15, healthyThreshold: 2, unhealthyThreshold: 3, timeout: 5 },
-        tags,
-        lifecycle: { createBeforeDestroy: true },
-      });
+      const newTargetGroup = (id: string) =>
+        new LbTargetGroup(this, id, {
+          namePrefix: "svc-",
+          port,
+          protocol: "HTTP",
+          targetType: networkMode === "awsvpc" ? "ip" : "instance",
+          vpcId: props.vpc.vpcId,
+          deregistrationDelay: "30",
+          healthCheck: { enabled: true, path: healthCheckPath, matcher: "200-399", interval: 15, healthyThreshold: 2, unhealthyThreshold: 3, timeout: 5 },
+          tags,
+          lifecycle: { createBeforeDestroy: true },
+        });
+      targetGroup = newTargetGroup("TargetGroup");
       new LbListenerRule(this, "ListenerRule", {
         listenerArn: listener.listenerArn,
         priority: rule.priority,
@@ -425,17 +427,7 @@ export class EcsService extends Construct {
         lifecycle: blueGreen ? { ignoreChanges: ["action"] } : undefined,
       });
       if (blueGreen) {
-        const green = new LbTargetGroup(this, "TargetGroupGreen", {
-          namePrefix: "svc-",
-          port,
-          protocol: "HTTP",
-          targetType: networkMode === "awsvpc" ? "ip" : "instance",
-          vpcId: props.vpc.vpcId,
-          deregistrationDelay: "30",
-          healthCheck: { enabled: true, path: healthCheckPath, matcher: "200-399", interval: 15, healthyThreshold: 2, unhealthyThreshold: 3, timeout: 5 },
-          tags,
-          lifecycle: { createBeforeDestroy: true },
-        });
+        const green = newTargetGroup("TargetGroupGreen");
         const testPort = blueGreen.testListenerPort ?? 9443;
         listener.connections.allowFromCidr(props.vpc.vpcCidrBlock, testPort, `test traffic of ${name}'s blue/green deployments, from inside the VPC`);
         this.blueGreen = new BlueGreenDeployment(this, "BlueGreen", {

@@ -51,21 +51,24 @@ export class Connections {
    * The rule is keyed by the range; a range only known at apply time needs a `key` of its own.
    */
   public allowFromCidr(cidr: string, port: Port, description: string, key?: string): void {
-    const [from, to] = range(port, this.scope);
-    new VpcSecurityGroupIngressRule(this.scope, `From-${cidrKey(cidr, key, this.scope)}-${from}-${to}`, {
-      securityGroupId: this.securityGroupId,
-      cidrIpv4: cidr,
-      ipProtocol: "tcp",
-      fromPort: from,
-      toPort: to,
-      description,
-    });
+    this.cidrRule("From", VpcSecurityGroupIngressRule, cidr, port, description, key);
   }
 
   /** Lets this group reach an IPv4 range on `port` (TCP). Keyed like `allowFromCidr`. */
   public allowToCidr(cidr: string, port: Port, description: string, key?: string): void {
+    this.cidrRule("To", VpcSecurityGroupEgressRule, cidr, port, description, key);
+  }
+
+  private cidrRule(
+    direction: "From" | "To",
+    Rule: typeof VpcSecurityGroupIngressRule | typeof VpcSecurityGroupEgressRule,
+    cidr: string,
+    port: Port,
+    description: string,
+    key: string | undefined,
+  ): void {
     const [from, to] = range(port, this.scope);
-    new VpcSecurityGroupEgressRule(this.scope, `To-${cidrKey(cidr, key, this.scope)}-${from}-${to}`, {
+    new Rule(this.scope, `${direction}-${cidrKey(cidr, key, this.scope)}-${from}-${to}`, {
       securityGroupId: this.securityGroupId,
       cidrIpv4: cidr,
       ipProtocol: "tcp",
