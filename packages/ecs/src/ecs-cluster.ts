@@ -30,6 +30,8 @@ export interface IEcsCluster {
   capacityProvider(nameOrKey: string): string | undefined;
   /** The security group of an EC2 capacity's instances, by key. */
   instanceConnections(key: string): Connections | undefined;
+  /** The CPU architecture of an EC2 capacity's instances, by key. */
+  instanceArchitecture(key: string): "ARM64" | "X86_64" | undefined;
 }
 
 /** One entry of a capacity provider strategy. */
@@ -206,5 +208,11 @@ export class EcsCluster extends Construct implements IEcsCluster {
 
   public instanceConnections(key: string): Connections | undefined {
     return this.ec2Capacity[key]?.connections;
+  }
+
+  public instanceArchitecture(key: string): "ARM64" | "X86_64" | undefined {
+    const capacity = this.ec2Capacity[key];
+    if (!capacity) return undefined;
+    return capacity.architecture === "arm64" ? "ARM64" : "X86_64";
   }
 }

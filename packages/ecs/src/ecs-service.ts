@@ -95,7 +95,7 @@ export interface EcsServiceProps {
   readonly cpu: number;
   /** On Fargate a size valid with `cpu`. */
   readonly memoryMiB: number;
-  /** @default "ARM64" on Fargate (cheaper per vCPU), "X86_64" on EC2 */
+  /** @default "ARM64" on Fargate (cheaper per vCPU); on EC2 the architecture of the first capacity in the strategy */
   readonly cpuArchitecture?: "ARM64" | "X86_64";
   readonly container: ContainerOptions;
   /** Tasks before autoscaling takes over (then Terraform leaves the count alone). @default 2 */
@@ -352,7 +352,12 @@ export class EcsService extends Construct {
       memory: String(props.memoryMiB),
       executionRoleArn: this.executionRole.roleArn,
       taskRoleArn: this.taskRole.roleArn,
-      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: props.cpuArchitecture ?? (launch === "fargate" ? "ARM64" : "X86_64") },
+      runtimePlatform: {
+        operatingSystemFamily: "LINUX",
+        cpuArchitecture:
+          props.cpuArchitecture ??
+          (launch === "fargate" ? "ARM64" : (props.cluster.instanceArchitecture(props.capacityProviderStrategy?.[0]?.capacityProvider ?? "") ?? "X86_64")),
+      },
       volume: writable.map((_p, i) => ({ name: `scratch-${i}` })),
       containerDefinitions: Lazy.stringValue({ produce: () => JSON.stringify([definition]) }),
       tags,
@@ -432,6 +437,7 @@ export class EcsService extends Construct {
         listener.connections.allowFromCidr(props.vpc.vpcCidrBlock, testPort, `test traffic of ${name}'s blue/green deployments, from inside the VPC`);
         this.blueGreen = new BlueGreenDeployment(this, "BlueGreen", {
           serviceName: name,
+          serviceNameReference: Lazy.stringValue({ produce: () => this.resource.name }),
           clusterName: props.cluster.clusterName,
           loadBalancerArn: listener.loadBalancerArn,
           productionListenerArn: listener.listenerArn,
@@ -474,7 +480,7 @@ export class EcsService extends Construct {
       name,
       cluster: props.cluster.clusterArn,
       taskDefinition: taskDefinition.arn,
-      desiredCount: scaled ? Math.max(desired, props.autoScaling!.minCapacity) : desired,
+      desiredCount: scaled ? Math.min(Math.max(desired, props.autoScaling!.minCapacity), props.autoScaling!.maxCapacity) : desired,
       capacityProviderStrategy: strategy.length > 0 ? strategy.map((s) => ({ capacityProvider: props.cluster.capacityProvider(s.capacityProvider)!, base: s.base ?? 0, weight: s.weight ?? 1 })) : undefined,
       networkConfiguration: networkMode === "awsvpc" ? { subnets: props.vpc.privateSubnetIds, securityGroups, assignPublicIp: false } : undefined,
       deploymentCircuitBreaker: blueGreen ? undefined : { enable: true, rollback: true },

@@ -5,7 +5,10 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { AwsEnvironment, Role } from "@platform/core";
 
 export interface BlueGreenProps {
+  /** The service's name, for the CodeDeploy application and deployment group. */
   readonly serviceName: string;
+  /** The service resource's name attribute, so that the deployment group waits for the service. */
+  readonly serviceNameReference: string;
   readonly clusterName: string;
   readonly loadBalancerArn: string;
   readonly productionListenerArn: string;
@@ -63,7 +66,7 @@ export class BlueGreenDeployment extends Construct {
         deploymentReadyOption: { actionOnTimeout: "CONTINUE_DEPLOYMENT" },
         terminateBlueInstancesOnDeploymentSuccess: { action: "TERMINATE", terminationWaitTimeInMinutes: props.terminationWaitMinutes },
       },
-      ecsService: { clusterName: props.clusterName, serviceName: props.serviceName },
+      ecsService: { clusterName: props.clusterName, serviceName: props.serviceNameReference },
       loadBalancerInfo: {
         targetGroupPairInfo: {
           prodTrafficRoute: { listenerArns: [props.productionListenerArn] },

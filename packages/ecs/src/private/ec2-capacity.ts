@@ -45,6 +45,8 @@ export class Ec2Capacity extends Construct {
   public readonly autoScalingGroup: AutoscalingGroup;
   public readonly instanceRole: Role;
   public readonly securityGroupId: string;
+  /** The instances' CPU architecture. */
+  public readonly architecture: "x86_64" | "arm64";
   /** The instances' security group. */
   public readonly connections: Connections;
 
@@ -72,6 +74,7 @@ export class Ec2Capacity extends Construct {
     const architecture = props.architecture ?? (/^[a-z]+\d+[a-z]*g[a-z]*\./.test(props.instanceType) ? "arm64" : "x86_64");
     if (architecture !== "x86_64" && architecture !== "arm64") fail(`${at}.architecture' must be "x86_64" or "arm64", got ${showValue(architecture)}`);
     this.providerName = props.providerName;
+    this.architecture = architecture;
     const name = props.providerName;
     const tags = { ...props.tags, Name: name };
 
