@@ -181,13 +181,13 @@ describe("EcsStack services", () => {
     });
   });
 
-  test("EC2: the capacity provider <cluster>-<key> as the strategy, an EC2 task, and the bridge network mode passed through", () => {
+  test("EC2: the capacity provider <cluster>-<key> as the strategy, an EC2 task on its capacity's architecture (m7g: ARM64), and the bridge network mode passed through", () => {
     const { app, ecs } = environment({ web: { ...EC2, networkMode: "bridge", port: 80 } }, { name: "qa" });
     const out = prepareAndSynth(app, ecs);
     const web = service(out, "web");
     expect(web.capacity_provider_strategy).toEqual([{ capacity_provider: "qa-cluster-general", base: 0, weight: 1 }]);
     expect(web.network_configuration).toBeUndefined();
-    expect(taskDefinition(out, "web")).toMatchObject({ requires_compatibilities: ["EC2"], network_mode: "bridge", runtime_platform: { operating_system_family: "LINUX", cpu_architecture: "X86_64" } });
+    expect(taskDefinition(out, "web")).toMatchObject({ requires_compatibilities: ["EC2"], network_mode: "bridge", runtime_platform: { operating_system_family: "LINUX", cpu_architecture: "ARM64" } });
     expect(container(out, "web").portMappings).toEqual([{ containerPort: 80, hostPort: 0, protocol: "tcp" }]);
     // Bridge tasks use their instances' security group: the service has none of its own.
     expect(Object.keys(resources(out, "aws_security_group")).filter((name) => name.startsWith("Services_web_Service_SecurityGroup_"))).toEqual([]);
