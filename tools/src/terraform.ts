@@ -34,9 +34,14 @@ export function providerSource(env: NodeJS.ProcessEnv = process.env): ProviderSo
   return { kind: "mirror", mirror: path.resolve(mirror), cliConfigFile: generated };
 }
 
-/** The environment Terraform runs in: the CLI configuration, one plugin cache for every stack, no prompts. */
-export function terraformEnv(source: ProviderSource, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const cache = path.join(REPO_ROOT, ".terraform-cache", "plugins");
+/**
+ * The environment Terraform runs in: the CLI configuration, a plugin cache shared by every stack
+ * that uses it, no prompts. Terraform's plugin cache is not safe for concurrent installs, so
+ * runs that go side by side each take a cache of their own (`cacheName`); with the offline
+ * mirror a cache holds only links into the mirror, so that costs nothing.
+ */
+export function terraformEnv(source: ProviderSource, base: NodeJS.ProcessEnv = process.env, cacheName = "shared"): NodeJS.ProcessEnv {
+  const cache = path.join(REPO_ROOT, ".terraform-cache", "plugins", cacheName);
   fs.mkdirSync(cache, { recursive: true });
   return {
     ...base,

@@ -15,19 +15,20 @@ async function main(argv: string[]): Promise<number> {
   if (flag) throw new UsageError(`unknown option ${JSON.stringify(flag)} (options: --list, to list every planned change)`);
   const environments = selectEnvironments(args);
   const source = providerSource();
-  const env = terraformEnv(source);
   process.stdout.write(
     `terraform providers: ${source.kind === "mirror" ? `offline mirror ${source.mirror}` : "public registry"} (TF_CLI_CONFIG_FILE=${path.relative(REPO_ROOT, source.cliConfigFile)})\n`,
   );
-  // Environments run side by side, one per core; the first runs alone so that it fills the shared
-  // plugin cache before anything else reads it (Terraform's cache is not safe for concurrent fills).
+  // With the offline mirror, environments run side by side, one per core, each with a plugin
+  // cache of its own (Terraform's cache is not safe for concurrent installs). Downloading from
+  // the registry, they run one after another and share one cache, so each provider downloads once.
+  const parallel = source.kind === "mirror";
   const validate = async (name: string): Promise<StackReport[]> => {
+    const env = terraformEnv(source, process.env, parallel ? name : "shared");
     const reports = await validateApp({ outdir: path.join(ENVIRONMENTS_DIR, name, "cdktf.out"), workDir: path.join(REPO_ROOT, ".validate", name), source, env });
     print(name, reports, listPlanned);
     return reports;
   };
-  const [first, ...rest] = environments;
-  const all: StackReport[] = [...(await validate(first)), ...(await inParallel(rest, Math.max(1, os.cpus().length), validate)).flat()];
+  const all: StackReport[] = (await inParallel(environments, parallel ? Math.max(1, os.cpus().length) : 1, validate)).flat();
   const failed = all.filter((r) => r.status === "failed").length;
   const skipped = all.filter((r) => r.status === "not-validated");
   const passed = all.length - failed - skipped.length;

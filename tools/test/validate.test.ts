@@ -265,11 +265,19 @@ describe("terraformEnv", () => {
     expect(env).toEqual({
       PATH: "/bin",
       TF_CLI_CONFIG_FILE: "/x/registry.tfrc",
-      TF_PLUGIN_CACHE_DIR: path.join(REPO_ROOT, ".terraform-cache", "plugins"),
+      TF_PLUGIN_CACHE_DIR: path.join(REPO_ROOT, ".terraform-cache", "plugins", "shared"),
       TF_IN_AUTOMATION: "1",
       TF_INPUT: "0",
       CHECKPOINT_DISABLE: "1",
     });
     expect(fs.statSync(env.TF_PLUGIN_CACHE_DIR!).isDirectory()).toBe(true);
+  });
+
+  test("runs that go side by side take caches of their own", () => {
+    const source: ProviderSource = { kind: "registry", cliConfigFile: "/x/registry.tfrc" };
+    const dev = terraformEnv(source, {}, "dev").TF_PLUGIN_CACHE_DIR;
+    const prod = terraformEnv(source, {}, "prod").TF_PLUGIN_CACHE_DIR;
+    expect(dev).toBe(path.join(REPO_ROOT, ".terraform-cache", "plugins", "dev"));
+    expect(prod).not.toBe(dev);
   });
 });

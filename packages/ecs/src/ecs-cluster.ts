@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { EcsCluster as AwsEcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers";
+import { ServiceDiscoveryHttpNamespace } from "@cdktf/provider-aws/lib/service-discovery-http-namespace";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
@@ -32,6 +33,8 @@ export interface IEcsCluster {
   instanceConnections(key: string): Connections | undefined;
   /** The CPU architecture of an EC2 capacity's instances, by key. */
   instanceArchitecture(key: string): "ARM64" | "X86_64" | undefined;
+  /** The Cloud Map namespace of Service Connect, when the cluster has one. */
+  readonly serviceConnectNamespaceArn?: string;
 }
 
 /** One entry of a capacity provider strategy. */
@@ -61,6 +64,12 @@ export interface EcsClusterProps {
   readonly ec2Capacity?: Readonly<Record<string, Ec2CapacityOptions>>;
   /** @default - one FARGATE task as a base, then all FARGATE */
   readonly defaultCapacityProviderStrategy?: readonly CapacityProviderStrategyItem[];
+  /**
+   * A Cloud Map HTTP namespace (`dev.internal`) for Service Connect: services that enable it find
+   * each other by name through the Service Connect proxy.
+   * @default - no Service Connect
+   */
+  readonly serviceConnectNamespace?: string;
   /** Retention of ECS Exec session logs. @default 365 */
   readonly execLogRetentionDays?: number;
   /** @default {} */
@@ -83,6 +92,7 @@ export class EcsCluster extends Construct implements IEcsCluster {
   public readonly clusterArn: string;
   public readonly capacityProviderNames: readonly string[];
   public readonly keyArn: string;
+  public readonly serviceConnectNamespaceArn?: string;
   /** EC2 capacity by key. */
   public readonly ec2Capacity: Readonly<Record<string, Ec2Capacity>>;
 
@@ -139,6 +149,16 @@ export class EcsCluster extends Construct implements IEcsCluster {
       tags: tags("-exec"),
     });
 
+    if (props.serviceConnectNamespace !== undefined) {
+      if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(props.serviceConnectNamespace) || props.serviceConnectNamespace.length > 253) {
+        fail(`'serviceConnectNamespace' must be a DNS-style name such as dev.internal, got ${showValue(props.serviceConnectNamespace)}`);
+      }
+      this.serviceConnectNamespaceArn = new ServiceDiscoveryHttpNamespace(this, "Namespace", {
+        name: props.serviceConnectNamespace,
+        description: `Service Connect of cluster ${name}`,
+        tags: tags(""),
+      }).arn;
+    }
     this.resource = new AwsEcsCluster(this, "Resource", {
       name,
       setting: [{ name: "containerInsights", value: insights }],
@@ -149,6 +169,7 @@ export class EcsCluster extends Construct implements IEcsCluster {
           logConfiguration: { cloudWatchLogGroupName: logs.name, cloudWatchEncryptionEnabled: true },
         },
       },
+      serviceConnectDefaults: this.serviceConnectNamespaceArn ? { namespace: this.serviceConnectNamespaceArn } : undefined,
       tags: tags(""),
     });
     this.clusterArn = this.resource.arn;

@@ -26,8 +26,10 @@ import { ServiceLoadBalancer, type IHttpsListener, type ServiceLoadBalancerProps
 
 import { ServiceAutoScaling, type AutoScalingOptions } from "./private/service-auto-scaling";
 import { BlueGreenDeployment } from "./private/blue-green";
+import { ServiceQueue, type QueueOptions } from "./private/service-queue";
 
 export type { AutoScalingOptions, ScheduledCapacity, StepScalingOptions } from "./private/service-auto-scaling";
+export type { QueueOptions } from "./private/service-queue";
 
 /** The container's own health check, run by ECS inside the task. */
 export interface ContainerHealthCheck {
@@ -112,6 +114,19 @@ export interface EcsServiceProps {
   readonly maxPercent?: number;
   /** @default { type: "rolling" } */
   readonly deployment?: DeploymentOptions;
+  /**
+   * Make the service a queue worker: a work queue and its dead-letter queue, `QUEUE_URL` in the
+   * container's environment, and the task role allowed to consume (and only that). Scale it on
+   * the backlog with `autoScaling.queueMessagesPerTask`.
+   * @default - no queue
+   */
+  readonly queue?: QueueOptions;
+  /**
+   * Register the service in the cluster's Service Connect namespace, so that other services reach
+   * it at `http://<discoveryName>:<port>`. Callers still need `connections.allowFrom`.
+   * @default - not registered
+   */
+  readonly serviceConnect?: { readonly discoveryName?: string };
   /** CloudWatch alarms that roll a deployment back. @default [] */
   readonly rollbackAlarmNames?: readonly string[];
   /** ECS Exec (`aws ecs execute-command`), with the init process on. @default false */
@@ -169,7 +184,7 @@ const INSTANCE_RULES = new WeakMap<Connections, Set<string>>();
  *
  * Construct ids (public API): `Resource`, `TaskDefinition`, `ExecutionRole`, `TaskRole`,
  * `Logs`, `SecurityGroup`, `TargetGroup`, `TargetGroupGreen`, `ListenerRule`, `LoadBalancer`,
- * `BlueGreen`, `AutoScaling`.
+ * `BlueGreen`, `Queue`, `AutoScaling`.
  */
 export class EcsService extends Construct {
   public readonly resource: AwsEcsService;
@@ -186,6 +201,8 @@ export class EcsService extends Construct {
   public readonly loadBalancer?: ServiceLoadBalancer;
   /** CodeDeploy's application, deployment group and test listener, for blue/green deployments. */
   public readonly blueGreen?: BlueGreenDeployment;
+  /** The work queue, for a queue worker. */
+  public readonly queue?: ServiceQueue;
 
   constructor(scope: Construct, id: string, props: EcsServiceProps) {
     super(scope, id);
@@ -236,6 +253,14 @@ export class EcsService extends Construct {
       if (!Number.isInteger(wait) || wait < 0 || wait > 2880) fail(`'deployment.terminationWaitMinutes' must be a whole number from 0 to 2880, got ${showValue(wait)}`);
       if (props.ciOwnsTaskDefinition === false) fail("'ciOwnsTaskDefinition' cannot be false with blue-green deployments: CodeDeploy owns the task definition");
     }
+    if (props.serviceConnect) {
+      if (!props.cluster.serviceConnectNamespaceArn) fail("'serviceConnect' needs a cluster with a Service Connect namespace ('serviceConnectNamespace')");
+      if (port === undefined) fail("'serviceConnect' needs 'container.port': the port other services call");
+      if (networkMode !== "awsvpc") fail(`'serviceConnect' needs awsvpc networking, got ${showValue(networkMode)}`);
+      const discovery = props.serviceConnect.discoveryName;
+      if (discovery !== undefined && !/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(discovery)) fail(`'serviceConnect.discoveryName' must be a DNS label (lower-case letters, digits and -), got ${showValue(discovery)}`);
+    }
+    if (props.queue && "QUEUE_URL" in (container.environment ?? {})) fail("'container.environment.QUEUE_URL' is set by 'queue'; remove it");
     const retention = props.logRetentionDays ?? 365;
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(retention)) fail(`'logRetentionDays' must be one of ${LOG_RETENTION_DAYS.join(", ")}, got ${showValue(retention)}`);
     for (const [variable, secret] of Object.entries(container.secrets ?? {})) {
@@ -313,6 +338,16 @@ export class EcsService extends Construct {
       this.taskRole.addToPrincipalPolicy({ Sid: "EcsExecLogGroups", Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: ["*"] });
     }
 
+    if (props.queue) {
+      this.queue = new ServiceQueue(this, "Queue", { ...props.queue, serviceName: name, tags });
+      this.taskRole.addToPrincipalPolicy({
+        Sid: "ConsumeWorkQueue",
+        Effect: "Allow",
+        Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
+        Resource: [this.queue.queueArn],
+      });
+    }
+    const environment = { ...(container.environment ?? {}), ...(this.queue ? { QUEUE_URL: this.queue.queueUrl } : {}) };
     const containerName = "app";
     const definition = {
       name: containerName,
@@ -323,8 +358,11 @@ export class EcsService extends Construct {
       privileged: false,
       ...(container.command ? { command: [...container.command] } : {}),
       ...(container.entryPoint ? { entryPoint: [...container.entryPoint] } : {}),
-      portMappings: port === undefined ? [] : [{ containerPort: port, hostPort: networkMode === "bridge" ? 0 : port, protocol: "tcp" }],
-      environment: Object.entries(container.environment ?? {}).map(([n, value]) => ({ name: n, value })),
+      portMappings:
+        port === undefined
+          ? []
+          : [{ containerPort: port, hostPort: networkMode === "bridge" ? 0 : port, protocol: "tcp", ...(props.serviceConnect ? { name: containerName, appProtocol: "http" } : {}) }],
+      environment: Object.entries(environment).map(([n, value]) => ({ name: n, value })),
       secrets: secrets.map(([n, s]) => ({ name: n, valueFrom: secretValueFrom(s) })),
       mountPoints: writable.map((containerPath, i) => ({ sourceVolume: `scratch-${i}`, containerPath, readOnly: false })),
       linuxParameters: { initProcessEnabled: props.enableExecuteCommand ?? false, capabilities: { drop: ["ALL"] } },
@@ -488,6 +526,23 @@ export class EcsService extends Construct {
       deploymentMinimumHealthyPercent: minHealthy,
       deploymentMaximumPercent: maxPercent,
       alarms: props.rollbackAlarmNames?.length && !blueGreen ? { alarmNames: [...props.rollbackAlarmNames], enable: true, rollback: true } : undefined,
+      serviceConnectConfiguration: props.serviceConnect
+        ? {
+            enabled: true,
+            namespace: props.cluster.serviceConnectNamespaceArn,
+            service: [
+              {
+                portName: containerName,
+                discoveryName: props.serviceConnect.discoveryName ?? name,
+                clientAlias: { port: port!, dnsName: props.serviceConnect.discoveryName ?? name },
+              },
+            ],
+            logConfiguration: {
+              logDriver: "awslogs",
+              options: { "awslogs-group": logs.name, "awslogs-region": env.region, "awslogs-stream-prefix": "service-connect" },
+            },
+          }
+        : undefined,
       enableExecuteCommand: props.enableExecuteCommand ?? false,
       enableEcsManagedTags: true,
       propagateTags: "SERVICE",
@@ -507,6 +562,7 @@ export class EcsService extends Construct {
         // The service's attribute, not the literal: the scalable target must wait for the service.
         serviceName: this.serviceName,
         requestCountResourceLabel: listener && targetGroup ? `${listener.loadBalancerArnSuffix}/${targetGroup.arnSuffix}` : undefined,
+        queueName: this.queue?.queueName,
       });
     }
   }

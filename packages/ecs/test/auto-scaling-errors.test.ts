@@ -46,10 +46,10 @@ test.each([0, 10.5])("requestsPerTarget %p", (requestsPerTarget) => {
 
 test("no policy at all", () => {
   expect(errorOf({ targetCpuPercent: undefined })).toBe(
-    `${SCALING}: 'autoScaling' needs a policy: targetCpuPercent, targetMemoryPercent, requestsPerTarget, step or schedules`,
+    `${SCALING}: 'autoScaling' needs a policy: targetCpuPercent, targetMemoryPercent, requestsPerTarget, queueMessagesPerTask, step or schedules`,
   );
   expect(errorOf({ targetCpuPercent: undefined, schedules: {} })).toBe(
-    `${SCALING}: 'autoScaling' needs a policy: targetCpuPercent, targetMemoryPercent, requestsPerTarget, step or schedules`,
+    `${SCALING}: 'autoScaling' needs a policy: targetCpuPercent, targetMemoryPercent, requestsPerTarget, queueMessagesPerTask, step or schedules`,
   );
 });
 

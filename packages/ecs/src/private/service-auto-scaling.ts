@@ -34,6 +34,8 @@ export interface AutoScalingOptions {
   readonly targetMemoryPercent?: number;
   /** Target tracking on load balancer requests per task (needs load balancing). @default - none */
   readonly requestsPerTarget?: number;
+  /** Target tracking on queue backlog per task (queue workers; needs Container Insights). @default - none */
+  readonly queueMessagesPerTask?: number;
   /** @default - none */
   readonly step?: StepScalingOptions;
   /** Scheduled capacity keyed by name. @default {} */
@@ -45,6 +47,8 @@ export interface ServiceAutoScalingProps extends AutoScalingOptions {
   readonly serviceName: string;
   /** `<lb arn suffix>/<target group arn suffix>`, when the service is behind a load balancer. */
   readonly requestCountResourceLabel?: string;
+  /** The work queue's name, when the service is a queue worker. */
+  readonly queueName?: string;
 }
 
 /** Application Auto Scaling of an ECS service: target tracking, step and scheduled scaling. */
@@ -67,10 +71,14 @@ export class ServiceAutoScaling extends Construct {
       if (!props.requestCountResourceLabel) fail("'autoScaling.requestsPerTarget' needs 'loadBalancing': it scales on the load balancer's requests per task");
       if (!Number.isInteger(props.requestsPerTarget) || props.requestsPerTarget < 1) fail(`'autoScaling.requestsPerTarget' must be a whole number of at least 1, got ${showValue(props.requestsPerTarget)}`);
     }
-    const policies = [props.targetCpuPercent, props.targetMemoryPercent, props.requestsPerTarget, props.step].filter((p) => p !== undefined);
+    if (props.queueMessagesPerTask !== undefined) {
+      if (!props.queueName) fail("'autoScaling.queueMessagesPerTask' needs 'queue': it scales on the work queue's backlog per task");
+      if (!Number.isInteger(props.queueMessagesPerTask) || props.queueMessagesPerTask < 1) fail(`'autoScaling.queueMessagesPerTask' must be a whole number of at least 1, got ${showValue(props.queueMessagesPerTask)}`);
+    }
+    const policies = [props.targetCpuPercent, props.targetMemoryPercent, props.requestsPerTarget, props.queueMessagesPerTask, props.step].filter((p) => p !== undefined);
     const schedules = Object.entries(props.schedules ?? {});
     if (policies.length === 0 && schedules.length === 0) {
-      fail("'autoScaling' needs a policy: targetCpuPercent, targetMemoryPercent, requestsPerTarget, step or schedules");
+      fail("'autoScaling' needs a policy: targetCpuPercent, targetMemoryPercent, requestsPerTarget, queueMessagesPerTask, step or schedules");
     }
 
     const resourceId = `service/${props.clusterName}/${props.serviceName}`;
@@ -95,6 +103,50 @@ export class ServiceAutoScaling extends Construct {
           predefinedMetricSpecification: { predefinedMetricType: metric, resourceLabel: label },
         },
       });
+    if (props.queueMessagesPerTask !== undefined) {
+      // Backlog per task: visible messages over running tasks (at least one, so an idle service
+      // with no task still sees its backlog and scales out).
+      new AppautoscalingPolicy(this, "Queue", {
+        name: `${props.serviceName}-queue`,
+        policyType: "TargetTrackingScaling",
+        serviceNamespace: target.serviceNamespace,
+        scalableDimension: target.scalableDimension,
+        resourceId: target.resourceId,
+        targetTrackingScalingPolicyConfiguration: {
+          targetValue: props.queueMessagesPerTask,
+          scaleInCooldown: 300,
+          scaleOutCooldown: 60,
+          customizedMetricSpecification: {
+            metrics: [
+              {
+                id: "visible",
+                returnData: false,
+                metricStat: {
+                  stat: "Sum",
+                  metric: { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: [{ name: "QueueName", value: props.queueName! }] },
+                },
+              },
+              {
+                id: "tasks",
+                returnData: false,
+                metricStat: {
+                  stat: "Average",
+                  metric: {
+                    namespace: "ECS/ContainerInsights",
+                    metricName: "RunningTaskCount",
+                    dimensions: [
+                      { name: "ClusterName", value: props.clusterName },
+                      { name: "ServiceName", value: props.serviceName },
+                    ],
+                  },
+                },
+              },
+              { id: "backlog", expression: "visible / IF(tasks > 0, tasks, 1)", label: "messages per task", returnData: true },
+            ],
+          },
+        },
+      });
+    }
     if (props.targetCpuPercent !== undefined) tracking("Cpu", "ECSServiceAverageCPUUtilization", props.targetCpuPercent);
     if (props.targetMemoryPercent !== undefined) tracking("Memory", "ECSServiceAverageMemoryUtilization", props.targetMemoryPercent);
     if (props.requestsPerTarget !== undefined) tracking("Requests", "ALBRequestCountPerTarget", props.requestsPerTarget, props.requestCountResourceLabel);
