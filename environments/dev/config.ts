@@ -33,7 +33,7 @@ export const config = {
       "acme/web": { repositories: ["web"], branches: ["main", "release/*"] },
     },
   },
-  ecs: { ec2Capacity: { general: { instanceType: "m7g.large", maxSize: 4 } } },
+  ecs: { ec2Capacity: { general: { instanceType: "m7g.large", maxSize: 4 } }, serviceConnectNamespace: "dev.internal" },
   services: {
     "orders-api": {
       runtime: "ecs-fargate",
@@ -48,6 +48,17 @@ export const config = {
       secrets: { DATABASE_PASSWORD: { secretsManagerArn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:dev/orders/db-Ab12Cd", jsonKey: "password" } },
       ciOwnsDeployments: true,
       exec: true,
+      serviceConnect: true,
+      callers: ["orders-worker"],
+    },
+    "orders-worker": {
+      runtime: "ecs-fargate",
+      image: { repository: "orders-api", tag: "1.4.2" },
+      cpu: 256,
+      memoryMiB: 512,
+      replicas: 0,
+      queue: { visibilityTimeoutSeconds: 120 },
+      autoscaling: { min: 0, max: 10, queueMessagesPerTask: 100 },
     },
     web: {
       runtime: "ecs-ec2",

@@ -31,7 +31,7 @@ export const config = {
     repository: "acme/container-platform",
     imagePush: { "acme/orders-api": { repositories: ["orders-api"] } },
   },
-  ecs: { ec2Capacity: { general: { instanceType: "t4g.medium", maxSize: 2 } } },
+  ecs: { ec2Capacity: { general: { instanceType: "t4g.medium", maxSize: 2 } }, serviceConnectNamespace: "local.internal" },
   services: {
     web: {
       runtime: "ecs-ec2",
@@ -56,6 +56,17 @@ export const config = {
       exposure: "public",
       domain: { name: "orders.local.example.com", hostedZoneId: "Z0000000000LOCAL" },
       environment: { LOG_LEVEL: "debug" },
+      serviceConnect: true,
+      callers: ["orders-worker"],
+    },
+    "orders-worker": {
+      runtime: "ecs-fargate",
+      image: { repository: "orders-api", tag: "1.4.2" },
+      cpu: 256,
+      memoryMiB: 512,
+      replicas: 0,
+      queue: {},
+      autoscaling: { min: 0, max: 2, queueMessagesPerTask: 50 },
     },
   },
 } satisfies EnvironmentConfig;

@@ -31,6 +31,7 @@ export class EcsStack extends PlatformStack {
       fargateSpot: ecs.fargateSpot,
       ec2Capacity: ecs.ec2Capacity,
       execLogRetentionDays: ecs.execLogRetentionDays,
+      serviceConnectNamespace: ecs.serviceConnectNamespace,
     });
 
     const servicesScope = new Construct(this, "Services");
@@ -72,14 +73,26 @@ export class EcsStack extends PlatformStack {
               targetCpuPercent: spec.autoscaling.targetCpuPercent,
               targetMemoryPercent: spec.autoscaling.targetMemoryPercent,
               requestsPerTarget: spec.autoscaling.requestsPerTarget,
+              queueMessagesPerTask: spec.autoscaling.queueMessagesPerTask,
             }
           : undefined,
+        queue: spec.queue,
+        serviceConnect: spec.serviceConnect ? {} : undefined,
         deployment: spec.deployment === "blue-green" ? { type: "blue-green" } : undefined,
         enableExecuteCommand: spec.exec,
         ciOwnsTaskDefinition: spec.ciOwnsDeployments,
       });
     }
     this.services = services;
+    // Callers reach a service on its port: its security group admits theirs, keyed by caller.
+    for (const [name, spec] of Object.entries(config.services ?? {})) {
+      const callee = services[name];
+      if (!callee?.connections || spec.port === undefined) continue;
+      for (const caller of spec.callers ?? []) {
+        const from = services[caller]?.connections;
+        if (from) callee.connections.allowFrom({ connections: from }, spec.port, `${config.name}-${caller} calls ${config.name}-${name}`);
+      }
+    }
 
     new TerraformOutput(this, "cluster_name", { value: this.cluster.clusterName, description: "The ECS cluster" });
     new TerraformOutput(this, "service_names", {

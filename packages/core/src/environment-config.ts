@@ -376,6 +376,8 @@ const ecsSettings = settings({
       expected("a map of capacity name to EC2 capacity"),
     )
     .optional(),
+  /** A Cloud Map namespace for Service Connect, such as `dev.internal`. @default - none */
+  serviceConnectNamespace: text("a DNS-style namespace such as dev.internal", /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/).optional(),
   /** @default 365 */
   execLogRetentionDays: z
     .number(expected("a number of days"))
@@ -421,6 +423,8 @@ const service = settings({
     targetCpuPercent: wholeNumber("a CPU percentage", 10, 90).optional(),
     targetMemoryPercent: wholeNumber("a memory percentage", 10, 90).optional(),
     requestsPerTarget: wholeNumber("a number of requests per target", 1, 1000000).optional(),
+    /** Queue workers: target backlog (visible messages) per task. */
+    queueMessagesPerTask: wholeNumber("a number of messages per task", 1, 1000000).optional(),
   }).optional(),
   /** The path load balancer health checks (and EKS probes) request. @default "/" */
   healthCheckPath: text("a path starting with / (printable characters, no spaces)", /^\/[\x21-\x7e]*$/).optional(),
@@ -441,6 +445,16 @@ const service = settings({
   networkMode: oneOf(["awsvpc", "bridge"], "a network mode").optional(),
   /** ECS Exec / kubectl exec access for debugging. @default false */
   exec: bool("allow exec into running containers").optional(),
+  /** A queue worker: a work queue and dead-letter queue, `QUEUE_URL` in the environment. @default - none */
+  queue: settings({
+    visibilityTimeoutSeconds: wholeNumber("a number of seconds", 0, 43200).optional(),
+    maxReceiveCount: wholeNumber("a receive count", 1, 1000).optional(),
+    retentionDays: wholeNumber("a number of days", 1, 14).optional(),
+  }).optional(),
+  /** Register in the cluster's Service Connect namespace (`ecs.serviceConnectNamespace`). @default false */
+  serviceConnect: bool("register in Service Connect").optional(),
+  /** Services allowed to call this one on its port (its security group admits theirs). @default [] */
+  callers: z.array(text("a service name", /^[a-z][a-z0-9-]{0,26}[a-z0-9]$/), expected("a list of service names")).optional(),
   /** `rolling` (ECS, circuit breaker and rollback) or `blue-green` (CodeDeploy, needs exposure). @default "rolling" */
   deployment: oneOf(["rolling", "blue-green"], "a deployment type").optional(),
   /** Let CI deploy new images (task definitions) without Terraform reverting them. @default false */
@@ -714,9 +728,24 @@ function crossFieldIssues(input: unknown): Issue[] {
     const max = read(svc, ["autoscaling", "max"], (v): v is number => typeof v === "number");
     if (min !== undefined && max !== undefined && min > max) problem(at("autoscaling", "max"), `is below autoscaling.min (${min})`);
     const scaling = read(svc, ["autoscaling"], isRecord);
-    if (scaling && scaling.targetCpuPercent === undefined && scaling.targetMemoryPercent === undefined && scaling.requestsPerTarget === undefined) {
-      problem(at("autoscaling"), "needs a target: targetCpuPercent, targetMemoryPercent or requestsPerTarget");
+    if (scaling && scaling.targetCpuPercent === undefined && scaling.targetMemoryPercent === undefined && scaling.requestsPerTarget === undefined && scaling.queueMessagesPerTask === undefined) {
+      problem(at("autoscaling"), "needs a target: targetCpuPercent, targetMemoryPercent, requestsPerTarget or queueMessagesPerTask");
     }
+    if (scaling && scaling.queueMessagesPerTask !== undefined && !given("queue")) problem(at("autoscaling", "queueMessagesPerTask"), "needs queue: it scales on the work queue's backlog");
+    if (given("queue") && runtime === "eks") problem(at("queue"), "is an ECS option for now; the EKS runtime does not create work queues");
+    if (read(svc, ["serviceConnect"], (v): v is boolean => v === true)) {
+      if (runtime === "eks") problem(at("serviceConnect"), "is an ECS option; on EKS services reach each other through Kubernetes Services");
+      if (!read(input, ["ecs", "serviceConnectNamespace"], isString)) problem(at("serviceConnect"), "needs ecs.serviceConnectNamespace (the Cloud Map namespace services register in)");
+      if (!given("port")) problem(at("serviceConnect"), "needs port: the port other services call");
+    }
+    const services = read(input, ["services"], isRecord) ?? {};
+    (read(svc, ["callers"], isStringArray) ?? []).forEach((caller, i) => {
+      const other = services[caller];
+      if (caller === name) problem(at("callers", i), "is this service itself");
+      else if (!isRecord(other)) problem(at("callers", i), `is not one of services (${Object.keys(services).filter((n) => n !== name).join(", ") || "none"})`);
+      else if (runtime !== undefined && other.runtime !== undefined && (runtime === "eks") !== (other.runtime === "eks")) problem(at("callers", i), `runs on ${String(other.runtime)} and this service on ${runtime}; callers must run on the same platform`);
+    });
+    if (given("callers") && !given("port")) problem(at("callers"), "needs port: the port the callers reach");
     if (runtime !== undefined && runtime !== "eks" && (givenTiers !== undefined && tiersKnown) && !tiers.includes("private")) {
       problem(at("runtime"), `runs its tasks in private subnets, and network.subnetTiers (${tiers.join(", ")}) has no "private" tier`);
     }

@@ -49,11 +49,11 @@ function svc(changes: Record<string, unknown> = {}): Record<string, unknown> {
 const api = (changes: Record<string, unknown> = {}) => ({ services: { api: svc(changes) } });
 
 const SERVICE_SETTINGS =
-  "runtime, image, cpu, memoryMiB, port, replicas, autoscaling, healthCheckPath, environment, secrets, exposure, domain, ec2Capacity, networkMode, exec, deployment, ciOwnsDeployments";
+  "runtime, image, cpu, memoryMiB, port, replicas, autoscaling, healthCheckPath, environment, secrets, exposure, domain, ec2Capacity, networkMode, exec, queue, serviceConnect, callers, deployment, ciOwnsDeployments";
 const IMAGE_SETTINGS = "repository, tag, reference";
-const AUTOSCALING_SETTINGS = "min, max, targetCpuPercent, targetMemoryPercent, requestsPerTarget";
+const AUTOSCALING_SETTINGS = "min, max, targetCpuPercent, targetMemoryPercent, requestsPerTarget, queueMessagesPerTask";
 const SECRET_SETTINGS = "secretsManagerArn, jsonKey, ssmParameterArn, kmsKeyArn";
-const ECS_SETTINGS = "containerInsights, fargateSpot, ec2Capacity, execLogRetentionDays";
+const ECS_SETTINGS = "containerInsights, fargateSpot, ec2Capacity, serviceConnectNamespace, execLogRetentionDays";
 const CAPACITY_SETTINGS = "instanceType, minSize, maxSize, spot, rootVolumeSizeGiB";
 const CONFIG_SETTINGS = "name, production, accountId, region, availabilityZones, backend, aws, tags, network, ecr, ci, ecs, services";
 const SERVICE_NAME = "a service name (2-28 lower-case letters, digits and -)";
@@ -633,7 +633,7 @@ describe("services and ecs: rules between settings", () => {
     [
       "autoscaling without a target",
       api({ autoscaling: { min: 1, max: 3 } }),
-      ['prod.services.api.autoscaling: {"min":1,"max":3} needs a target: targetCpuPercent, targetMemoryPercent or requestsPerTarget'],
+      ['prod.services.api.autoscaling: {"min":1,"max":3} needs a target: targetCpuPercent, targetMemoryPercent, requestsPerTarget or queueMessagesPerTask'],
     ],
     [
       "a secret also in environment",
@@ -762,7 +762,7 @@ describe("services and ecs: rules between settings", () => {
       "prod.services.api.memoryMiB: 512 is not a Fargate size: must be 1024, 2048, 3072, 4096 with cpu 512 on Fargate, got 512",
       'prod.services.api.domain: is required with exposure "public" (the HTTPS certificate is issued for it)',
       "prod.services.api.autoscaling.max: 2 is below autoscaling.min (4)",
-      'prod.services.api.autoscaling: {"min":4,"max":2} needs a target: targetCpuPercent, targetMemoryPercent or requestsPerTarget',
+      'prod.services.api.autoscaling: {"min":4,"max":2} needs a target: targetCpuPercent, targetMemoryPercent, requestsPerTarget or queueMessagesPerTask',
       'prod.services.web.image.repository: "web" is not one of ecr.repositories (app, team/web)',
       'prod.services.web.ec2Capacity: "gpu" is not one of ecs.ec2Capacity (general)',
       'prod.services.worker.image.tag: "1.27" is part of image.reference; remove it',
