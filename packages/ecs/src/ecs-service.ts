@@ -1,72 +1,21 @@
 import { Construct } from "constructs";
 import { Lazy } from "cdktf";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EcsService as AwsEcsService } from "@cdktf/provider-aws/lib/ecs-service";
-import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import {
-  AwsEnvironment,
-  LOG_RETENTION_DAYS,
-  NameRules,
-  Role,
-  SECRET_LIKE_NAME,
-  ValidationError,
-  fargateSizeProblem,
-  physicalName,
-  showValue,
-  type PolicyStatement,
-} from "@platform/core";
+import { AwsEnvironment, NameRules, Role, ValidationError, physicalName, showValue } from "@platform/core";
 import { Connections, type IVpc } from "@platform/vpc";
 import type { CapacityProviderStrategyItem, IEcsCluster } from "./ecs-cluster";
-import type { ContainerImage } from "./container-image";
-import { secretProblem, secretValueFrom, type ServiceSecret } from "./service-secret";
 import { ServiceLoadBalancer, type IHttpsListener, type ServiceLoadBalancerProps } from "./service-load-balancer";
-
 import { ServiceAutoScaling, type AutoScalingOptions } from "./private/service-auto-scaling";
 import { BlueGreenDeployment } from "./private/blue-green";
 import { ServiceQueue, type QueueOptions } from "./private/service-queue";
+import { createTask, type ContainerOptions } from "./private/task";
 
 export type { AutoScalingOptions, ScheduledCapacity, StepScalingOptions } from "./private/service-auto-scaling";
 export type { QueueOptions } from "./private/service-queue";
-
-/** The container's own health check, run by ECS inside the task. */
-export interface ContainerHealthCheck {
-  /** `["CMD-SHELL", "curl -f http://localhost:8080/health || exit 1"]`. */
-  readonly command: readonly string[];
-  /** @default 30 */
-  readonly intervalSeconds?: number;
-  /** @default 5 */
-  readonly timeoutSeconds?: number;
-  /** @default 3 */
-  readonly retries?: number;
-  /** @default 0 */
-  readonly startPeriodSeconds?: number;
-}
-
-/** The service's container. */
-export interface ContainerOptions {
-  readonly image: ContainerImage;
-  /** The port the container listens on. @default - none (a worker) */
-  readonly port?: number;
-  /** @default {} */
-  readonly environment?: Readonly<Record<string, string>>;
-  /** Environment variables read from Secrets Manager or SSM Parameter Store at start. @default {} */
-  readonly secrets?: Readonly<Record<string, ServiceSecret>>;
-  /** @default - the image's */
-  readonly command?: readonly string[];
-  /** @default - the image's */
-  readonly entryPoint?: readonly string[];
-  /** @default - none */
-  readonly healthCheck?: ContainerHealthCheck;
-  /** @default true */
-  readonly readonlyRootFilesystem?: boolean;
-  /** Writable scratch paths (task-local volumes) when the root filesystem is read-only. @default ["/tmp"] */
-  readonly writablePaths?: readonly string[];
-  /** A user other than root, as `uid` or `uid:gid`. @default "1000:1000" */
-  readonly user?: string;
-}
+export type { ContainerHealthCheck, ContainerOptions } from "./private/task";
 
 /** Where the service receives traffic from. */
 export type ServiceLoadBalancing =
@@ -218,15 +167,7 @@ export class EcsService extends Construct {
     if (launch !== "fargate" && launch !== "ec2") fail(`'launch' must be "fargate" or "ec2", got ${showValue(launch)}`);
     if (!["awsvpc", "bridge", "host"].includes(networkMode)) fail(`'networkMode' must be "awsvpc", "bridge" or "host", got ${showValue(networkMode)}`);
     if (launch === "fargate" && networkMode !== "awsvpc") fail(`'networkMode' ${showValue(networkMode)} needs launch "ec2"; Fargate tasks use awsvpc`);
-    if (launch === "fargate") {
-      const problem = fargateSizeProblem(props.cpu, props.memoryMiB);
-      if (problem) fail(problem);
-    } else {
-      if (!Number.isInteger(props.cpu) || props.cpu < 128 || props.cpu > 196608) fail(`'cpu' must be a whole number of CPU units from 128 to 196608, got ${showValue(props.cpu)}`);
-      if (!Number.isInteger(props.memoryMiB) || props.memoryMiB < 128) fail(`'memoryMiB' must be a whole number of at least 128, got ${showValue(props.memoryMiB)}`);
-    }
     const port = container.port;
-    if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) fail(`'container.port' must be a whole number from 1 to 65535, got ${showValue(port)}`);
     if (props.loadBalancing && port === undefined) fail("'loadBalancing' needs 'container.port': the port the load balancer sends traffic to");
     const desired = props.desiredCount ?? 2;
     if (!Number.isInteger(desired) || desired < 0) fail(`'desiredCount' must be a whole number of at least 0, got ${showValue(desired)}`);
@@ -261,85 +202,34 @@ export class EcsService extends Construct {
       if (discovery !== undefined && !/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(discovery)) fail(`'serviceConnect.discoveryName' must be a DNS label (lower-case letters, digits and -), got ${showValue(discovery)}`);
     }
     if (props.queue && "QUEUE_URL" in (container.environment ?? {})) fail("'container.environment.QUEUE_URL' is set by 'queue'; remove it");
-    const retention = props.logRetentionDays ?? 365;
-    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(retention)) fail(`'logRetentionDays' must be one of ${LOG_RETENTION_DAYS.join(", ")}, got ${showValue(retention)}`);
-    for (const [variable, secret] of Object.entries(container.secrets ?? {})) {
-      const problem = secretProblem(secret);
-      if (problem) fail(`'container.secrets.${variable}' ${problem}`);
-      if (container.environment && variable in container.environment) fail(`'container.secrets.${variable}' is also in 'container.environment'; a variable comes from one of them`);
-    }
-    for (const variable of [...Object.keys(container.environment ?? {}), ...Object.keys(container.secrets ?? {})]) {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) fail(`'container.environment' variable ${showValue(variable)} must be letters, digits and _, not starting with a digit`);
-    }
-    for (const variable of Object.keys(container.environment ?? {})) {
-      if (SECRET_LIKE_NAME.test(variable)) {
-        fail(`'container.environment.${variable}' looks like a secret; put it in 'container.secrets' (Secrets Manager or SSM Parameter Store), where it is neither in the task definition nor in the plan`);
-      }
-    }
-    const user = container.user ?? "1000:1000";
-    if (/^(0|root)(:|$)/.test(user)) fail(`'container.user' must not be root, got ${showValue(user)}; containers run as a non-root user`);
-    const writable = container.writablePaths ?? ["/tmp"];
-    for (const p of writable) if (!/^\/[\w./-]*$/.test(p)) fail(`'container.writablePaths' holds ${showValue(p)}; each must be an absolute path`);
     const tags = { ...props.tags, Name: name };
 
-    const ecsTrust: PolicyStatement = {
-      Effect: "Allow",
-      Principal: { Service: "ecs-tasks.amazonaws.com" },
-      Action: "sts:AssumeRole",
-      Condition: {
-        StringEquals: { "aws:SourceAccount": env.accountId },
-        ArnLike: { "aws:SourceArn": env.arn("ecs", "*") },
-      },
-    };
-    this.executionRole = new Role(this, "ExecutionRole", {
-      roleName: physicalName([name, "execution"], NameRules.iamRole),
-      description: `ECS starts the tasks of ${name}: image pull, logs, secrets`,
-      assumeRoleStatements: [ecsTrust],
+    if (props.queue) this.queue = new ServiceQueue(this, "Queue", { ...props.queue, serviceName: name, tags });
+    const task = createTask(this, {
+      name,
+      cluster: props.cluster,
+      launch,
+      networkMode,
+      cpu: props.cpu,
+      memoryMiB: props.memoryMiB,
+      cpuArchitecture:
+        props.cpuArchitecture ??
+        (launch === "fargate" ? "ARM64" : (props.cluster.instanceArchitecture(props.capacityProviderStrategy?.[0]?.capacityProvider ?? "") ?? "X86_64")),
+      container,
+      addedEnvironment: this.queue ? { QUEUE_URL: this.queue.queueUrl } : undefined,
+      portName: props.serviceConnect ? "app" : undefined,
+      enableExecuteCommand: props.enableExecuteCommand ?? false,
+      logRetentionDays: props.logRetentionDays ?? 365,
+      roleDescriptions: { execution: `ECS starts the tasks of ${name}: image pull, logs, secrets`, task: `The containers of ${name}` },
       tags,
     });
-    this.taskRole = new Role(this, "TaskRole", {
-      roleName: physicalName([name, "task"], NameRules.iamRole),
-      description: `The containers of ${name}`,
-      assumeRoleStatements: [ecsTrust],
-      tags,
-    });
-
-    const logGroupName = `/aws/ecs/${props.cluster.clusterName}/${name}`;
-    const logs = new CloudwatchLogGroup(this, "Logs", {
-      name: logGroupName,
-      retentionInDays: retention,
-      kmsKeyId: props.cluster.keyArn,
-      tags,
-    });
-    this.logGroupName = logs.name;
-    this.executionRole.addToPrincipalPolicy({ Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logs.arn}:*`] });
-    container.image.repository?.grantPull(this.executionRole);
-    const secrets = Object.entries(container.secrets ?? {});
-    const secretArns = secrets.map(([, s]) => ("secretsManagerArn" in s ? s.secretsManagerArn : undefined)).filter((a): a is string => !!a);
-    const parameterArns = secrets.map(([, s]) => ("ssmParameterArn" in s ? s.ssmParameterArn : undefined)).filter((a): a is string => !!a);
-    const secretKeys = [...new Set(secrets.map(([, s]) => s.kmsKeyArn).filter((a): a is string => !!a))];
-    if (secretArns.length > 0) this.executionRole.addToPrincipalPolicy({ Sid: "ReadSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [...new Set(secretArns)] });
-    if (parameterArns.length > 0) this.executionRole.addToPrincipalPolicy({ Sid: "ReadParameters", Effect: "Allow", Action: ["ssm:GetParameters"], Resource: [...new Set(parameterArns)] });
-    if (secretKeys.length > 0) this.executionRole.addToPrincipalPolicy({ Sid: "DecryptSecrets", Effect: "Allow", Action: ["kms:Decrypt"], Resource: secretKeys });
-    if (props.enableExecuteCommand) {
-      this.taskRole.addToPrincipalPolicy({
-        Sid: "EcsExec",
-        Effect: "Allow",
-        Action: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
-        Resource: ["*"],
-      });
-      this.taskRole.addToPrincipalPolicy({ Sid: "EcsExecKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [props.cluster.keyArn] });
-      this.taskRole.addToPrincipalPolicy({
-        Sid: "EcsExecLogs",
-        Effect: "Allow",
-        Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-        Resource: [env.arn("logs", `log-group:/aws/ecs/${props.cluster.clusterName}/exec:*`)],
-      });
-      this.taskRole.addToPrincipalPolicy({ Sid: "EcsExecLogGroups", Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: ["*"] });
-    }
-
-    if (props.queue) {
-      this.queue = new ServiceQueue(this, "Queue", { ...props.queue, serviceName: name, tags });
+    this.executionRole = task.executionRole;
+    this.taskRole = task.taskRole;
+    this.logGroupName = task.logGroupName;
+    this.taskDefinitionArn = task.taskDefinition.arn;
+    const containerName = task.containerName;
+    const taskDefinition = task.taskDefinition;
+    if (this.queue) {
       this.taskRole.addToPrincipalPolicy({
         Sid: "ConsumeWorkQueue",
         Effect: "Allow",
@@ -347,60 +237,6 @@ export class EcsService extends Construct {
         Resource: [this.queue.queueArn],
       });
     }
-    const environment = { ...(container.environment ?? {}), ...(this.queue ? { QUEUE_URL: this.queue.queueUrl } : {}) };
-    const containerName = "app";
-    const definition = {
-      name: containerName,
-      image: container.image.imageUri,
-      essential: true,
-      user,
-      readonlyRootFilesystem: container.readonlyRootFilesystem ?? true,
-      privileged: false,
-      ...(container.command ? { command: [...container.command] } : {}),
-      ...(container.entryPoint ? { entryPoint: [...container.entryPoint] } : {}),
-      portMappings:
-        port === undefined
-          ? []
-          : [{ containerPort: port, hostPort: networkMode === "bridge" ? 0 : port, protocol: "tcp", ...(props.serviceConnect ? { name: containerName, appProtocol: "http" } : {}) }],
-      environment: Object.entries(environment).map(([n, value]) => ({ name: n, value })),
-      secrets: secrets.map(([n, s]) => ({ name: n, valueFrom: secretValueFrom(s) })),
-      mountPoints: writable.map((containerPath, i) => ({ sourceVolume: `scratch-${i}`, containerPath, readOnly: false })),
-      linuxParameters: { initProcessEnabled: props.enableExecuteCommand ?? false, capabilities: { drop: ["ALL"] } },
-      ...(container.healthCheck
-        ? {
-            healthCheck: {
-              command: [...container.healthCheck.command],
-              interval: container.healthCheck.intervalSeconds ?? 30,
-              timeout: container.healthCheck.timeoutSeconds ?? 5,
-              retries: container.healthCheck.retries ?? 3,
-              startPeriod: container.healthCheck.startPeriodSeconds ?? 0,
-            },
-          }
-        : {}),
-      logConfiguration: {
-        logDriver: "awslogs",
-        options: { "awslogs-group": logs.name, "awslogs-region": env.region, "awslogs-stream-prefix": name },
-      },
-    };
-    const taskDefinition = new EcsTaskDefinition(this, "TaskDefinition", {
-      family: name,
-      requiresCompatibilities: [launch === "fargate" ? "FARGATE" : "EC2"],
-      networkMode,
-      cpu: String(props.cpu),
-      memory: String(props.memoryMiB),
-      executionRoleArn: this.executionRole.roleArn,
-      taskRoleArn: this.taskRole.roleArn,
-      runtimePlatform: {
-        operatingSystemFamily: "LINUX",
-        cpuArchitecture:
-          props.cpuArchitecture ??
-          (launch === "fargate" ? "ARM64" : (props.cluster.instanceArchitecture(props.capacityProviderStrategy?.[0]?.capacityProvider ?? "") ?? "X86_64")),
-      },
-      volume: writable.map((_p, i) => ({ name: `scratch-${i}` })),
-      containerDefinitions: Lazy.stringValue({ produce: () => JSON.stringify([definition]) }),
-      tags,
-    });
-    this.taskDefinitionArn = taskDefinition.arn;
 
     let securityGroups: string[] | undefined;
     if (networkMode === "awsvpc") {
@@ -539,7 +375,7 @@ export class EcsService extends Construct {
             ],
             logConfiguration: {
               logDriver: "awslogs",
-              options: { "awslogs-group": logs.name, "awslogs-region": env.region, "awslogs-stream-prefix": "service-connect" },
+              options: { "awslogs-group": this.logGroupName, "awslogs-region": env.region, "awslogs-stream-prefix": "service-connect" },
             },
           }
         : undefined,
