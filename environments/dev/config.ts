@@ -51,6 +51,15 @@ export const config = {
       serviceConnect: true,
       callers: ["orders-worker"],
     },
+    "orders-report": {
+      runtime: "ecs-fargate",
+      schedule: "cron(0 3 * * ? *)",
+      timezone: "Europe/Dublin",
+      image: { repository: "orders-api", tag: "1.4.2" },
+      command: ["node", "dist/report.js"],
+      cpu: 256,
+      memoryMiB: 512,
+    },
     "orders-worker": {
       runtime: "ecs-fargate",
       image: { repository: "orders-api", tag: "1.4.2" },

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { PlatformStack, type ServiceConfig, type ValidatedEnvironmentConfig } from "@platform/core";
 import { Repository, type IRepository } from "@platform/ecr";
-import { ContainerImage, EcsCluster, EcsService, type ServiceSecret } from "@platform/ecs";
+import { ContainerImage, EcsCluster, EcsScheduledTask, EcsService, type ServiceSecret } from "@platform/ecs";
 import type { NetworkStack } from "./network-stack";
 import type { RegistryStack } from "./registry-stack";
 
@@ -14,12 +14,14 @@ export interface EcsStackProps {
 
 /**
  * `<env>-ecs`: the environment's ECS cluster and every service whose runtime is `ecs-fargate` or
- * `ecs-ec2`, in the network stack's VPC. Services are keyed by name (`Services/<name>`), so adding
+ * `ecs-ec2`, in the network stack's VPC; a service with a `schedule` becomes a scheduled task. Services are keyed by name (`Services/<name>`), so adding
  * one never touches another, and moving one to `eks` removes it here and adds it there.
  */
 export class EcsStack extends PlatformStack {
   public readonly cluster: EcsCluster;
   public readonly services: Readonly<Record<string, EcsService>>;
+  /** Services with a `schedule`: tasks that EventBridge Scheduler runs to completion. */
+  public readonly scheduledTasks: Readonly<Record<string, EcsScheduledTask>>;
 
   constructor(scope: Construct, config: ValidatedEnvironmentConfig, props: EcsStackProps) {
     super(scope, "ecs", { config });
@@ -36,9 +38,23 @@ export class EcsStack extends PlatformStack {
 
     const servicesScope = new Construct(this, "Services");
     const services: Record<string, EcsService> = {};
+    const scheduledTasks: Record<string, EcsScheduledTask> = {};
     for (const [name, spec] of Object.entries(config.services ?? {})) {
       if (spec.runtime !== "ecs-fargate" && spec.runtime !== "ecs-ec2") continue;
       const scopeForService = new Construct(servicesScope, name);
+      if (spec.schedule) {
+        scheduledTasks[name] = new EcsScheduledTask(scopeForService, "ScheduledTask", {
+          cluster: this.cluster,
+          vpc,
+          taskName: `${config.name}-${name}`,
+          schedule: spec.schedule,
+          timezone: spec.timezone,
+          cpu: spec.cpu,
+          memoryMiB: spec.memoryMiB,
+          container: { image: this.image(scopeForService, spec, props.registry), command: spec.command, environment: spec.environment, secrets: secretsOf(spec) },
+        });
+        continue;
+      }
       const exposed = (spec.exposure ?? "none") !== "none";
       services[name] = new EcsService(scopeForService, "Service", {
         cluster: this.cluster,
@@ -52,6 +68,7 @@ export class EcsStack extends PlatformStack {
         desiredCount: spec.replicas,
         container: {
           image: this.image(scopeForService, spec, props.registry),
+          command: spec.command,
           port: spec.port,
           environment: spec.environment,
           secrets: secretsOf(spec),
@@ -84,6 +101,7 @@ export class EcsStack extends PlatformStack {
       });
     }
     this.services = services;
+    this.scheduledTasks = scheduledTasks;
     // Callers reach a service on its port: its security group admits theirs, keyed by caller.
     for (const [name, spec] of Object.entries(config.services ?? {})) {
       const callee = services[name];

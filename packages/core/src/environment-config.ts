@@ -445,6 +445,16 @@ const service = settings({
   networkMode: oneOf(["awsvpc", "bridge"], "a network mode").optional(),
   /** ECS Exec / kubectl exec access for debugging. @default false */
   exec: bool("allow exec into running containers").optional(),
+  /** The container's command. @default - the image's */
+  command: z.array(z.string(expected("a string")), expected("a list of strings")).min(1, expected("a list of at least one string")).optional(),
+  /**
+   * Run on a schedule instead of continuously (a scheduled task on ECS Fargate):
+   * `cron(0 3 * * ? *)`, `rate(15 minutes)` or `at(...)`.
+   * @default - a long-running service
+   */
+  schedule: text("a schedule: cron(...), rate(...) or at(...)", /^(cron|rate|at)\(.+\)$/).optional(),
+  /** The schedule's IANA time zone. @default "UTC" */
+  timezone: text("an IANA time zone such as Europe/Dublin", /^(UTC|[A-Za-z_]+(\/[A-Za-z0-9_+-]+)+)$/).optional(),
   /** A queue worker: a work queue and dead-letter queue, `QUEUE_URL` in the environment. @default - none */
   queue: settings({
     visibilityTimeoutSeconds: wholeNumber("a number of seconds", 0, 43200).optional(),
@@ -746,6 +756,13 @@ function crossFieldIssues(input: unknown): Issue[] {
       else if (runtime !== undefined && other.runtime !== undefined && (runtime === "eks") !== (other.runtime === "eks")) problem(at("callers", i), `runs on ${String(other.runtime)} and this service on ${runtime}; callers must run on the same platform`);
     });
     if (given("callers") && !given("port")) problem(at("callers"), "needs port: the port the callers reach");
+    if (given("schedule")) {
+      if (runtime !== undefined && runtime !== "ecs-fargate") problem(at("schedule"), `runs scheduled tasks on "ecs-fargate" only for now, got runtime ${JSON.stringify(runtime)}`);
+      for (const setting of ["port", "exposure", "domain", "autoscaling", "replicas", "queue", "serviceConnect", "callers", "deployment", "exec", "ciOwnsDeployments", "healthCheckPath"]) {
+        if (given(setting)) problem(at(setting), "is a setting of long-running services; a scheduled task (schedule) runs to completion");
+      }
+    }
+    if (given("timezone") && !given("schedule")) problem(at("timezone"), "is only used with schedule");
     if (runtime !== undefined && runtime !== "eks" && (givenTiers !== undefined && tiersKnown) && !tiers.includes("private")) {
       problem(at("runtime"), `runs its tasks in private subnets, and network.subnetTiers (${tiers.join(", ")}) has no "private" tier`);
     }

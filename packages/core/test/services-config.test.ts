@@ -49,7 +49,7 @@ function svc(changes: Record<string, unknown> = {}): Record<string, unknown> {
 const api = (changes: Record<string, unknown> = {}) => ({ services: { api: svc(changes) } });
 
 const SERVICE_SETTINGS =
-  "runtime, image, cpu, memoryMiB, port, replicas, autoscaling, healthCheckPath, environment, secrets, exposure, domain, ec2Capacity, networkMode, exec, queue, serviceConnect, callers, deployment, ciOwnsDeployments";
+  "runtime, image, cpu, memoryMiB, port, replicas, autoscaling, healthCheckPath, environment, secrets, exposure, domain, ec2Capacity, networkMode, exec, command, schedule, timezone, queue, serviceConnect, callers, deployment, ciOwnsDeployments";
 const IMAGE_SETTINGS = "repository, tag, reference";
 const AUTOSCALING_SETTINGS = "min, max, targetCpuPercent, targetMemoryPercent, requestsPerTarget, queueMessagesPerTask";
 const SECRET_SETTINGS = "secretsManagerArn, jsonKey, ssmParameterArn, kmsKeyArn";
