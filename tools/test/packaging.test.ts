@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
-const PACKAGES = ["core", "vpc"];
+const PACKAGES = ["core", "vpc", "ecr", "ecs"];
 const PEERS = ["cdktf", "constructs", "@cdktf/provider-aws", "zod"];
 
 let consumer: string;
