@@ -106,8 +106,8 @@ export class EcsStack extends PlatformStack {
     for (const [name, spec] of Object.entries(config.services ?? {})) {
       const callee = services[name];
       if (!callee?.connections || spec.port === undefined) continue;
-      for (const caller of spec.callers ?? []) {
-        const from = services[caller]?.connections;
+      for (const caller of new Set(spec.callers ?? [])) {
+        const from = (services[caller] ?? scheduledTasks[caller])?.connections;
         if (from) callee.connections.allowFrom({ connections: from }, spec.port, `${config.name}-${caller} calls ${config.name}-${name}`);
       }
     }

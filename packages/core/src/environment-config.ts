@@ -353,6 +353,8 @@ const ci = settings({
 /** Environment variable names that hold secrets: their values belong in `secrets`. */
 export const SECRET_LIKE_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)/i;
 
+const SERVICE_NAME = /^[a-z][a-z0-9-]{0,26}[a-z0-9]$/;
+
 /** Where a service runs. Moving a service between ECS and EKS is this one setting. */
 export const SERVICE_RUNTIMES = ["ecs-fargate", "ecs-ec2", "eks"] as const;
 export type ServiceRuntime = (typeof SERVICE_RUNTIMES)[number];
@@ -741,21 +743,36 @@ function crossFieldIssues(input: unknown): Issue[] {
     if (scaling && scaling.targetCpuPercent === undefined && scaling.targetMemoryPercent === undefined && scaling.requestsPerTarget === undefined && scaling.queueMessagesPerTask === undefined) {
       problem(at("autoscaling"), "needs a target: targetCpuPercent, targetMemoryPercent, requestsPerTarget or queueMessagesPerTask");
     }
-    if (scaling && scaling.queueMessagesPerTask !== undefined && !given("queue")) problem(at("autoscaling", "queueMessagesPerTask"), "needs queue: it scales on the work queue's backlog");
+    if (typeof scaling?.queueMessagesPerTask === "number" && !given("queue")) problem(at("autoscaling", "queueMessagesPerTask"), "needs queue: it scales on the work queue's backlog");
+    if (typeof scaling?.queueMessagesPerTask === "number" && read(input, ["ecs", "containerInsights"], isString) === "disabled") {
+      problem(at("autoscaling", "queueMessagesPerTask"), 'needs Container Insights (its running-task count); ecs.containerInsights is "disabled"');
+    }
+    const bridge = runtime === "ecs-ec2" && read(svc, ["networkMode"], isString) === "bridge";
+    if (given("queue") && isRecord(read(svc, ["environment"], isRecord)) && "QUEUE_URL" in (read(svc, ["environment"], isRecord) ?? {})) {
+      problem(at("environment", "QUEUE_URL"), "is set by queue; remove it");
+    }
+    if (given("queue") && "QUEUE_URL" in (read(svc, ["secrets"], isRecord) ?? {})) problem(at("secrets", "QUEUE_URL"), "is set by queue; remove it");
     if (given("queue") && runtime === "eks") problem(at("queue"), "is an ECS option for now; the EKS runtime does not create work queues");
     if (read(svc, ["serviceConnect"], (v): v is boolean => v === true)) {
       if (runtime === "eks") problem(at("serviceConnect"), "is an ECS option; on EKS services reach each other through Kubernetes Services");
       if (!read(input, ["ecs", "serviceConnectNamespace"], isString)) problem(at("serviceConnect"), "needs ecs.serviceConnectNamespace (the Cloud Map namespace services register in)");
       if (!given("port")) problem(at("serviceConnect"), "needs port: the port other services call");
+      if (bridge) problem(at("serviceConnect"), 'needs awsvpc networking; networkMode is "bridge"');
     }
     const services = read(input, ["services"], isRecord) ?? {};
-    (read(svc, ["callers"], isStringArray) ?? []).forEach((caller, i) => {
+    const callers = read(svc, ["callers"], isStringArray) ?? [];
+    callers.forEach((caller, i) => {
+      if (!SERVICE_NAME.test(caller)) return; // the schema reports it
       const other = services[caller];
-      if (caller === name) problem(at("callers", i), "is this service itself");
+      const otherRuntime = read(other, ["runtime"], (v): v is ServiceRuntime => (SERVICE_RUNTIMES as readonly unknown[]).includes(v));
+      if (callers.indexOf(caller) !== i) problem(at("callers", i), "is listed twice (each caller once)");
+      else if (caller === name) problem(at("callers", i), "is this service itself");
       else if (!isRecord(other)) problem(at("callers", i), `is not one of services (${Object.keys(services).filter((n) => n !== name).join(", ") || "none"})`);
-      else if (runtime !== undefined && other.runtime !== undefined && (runtime === "eks") !== (other.runtime === "eks")) problem(at("callers", i), `runs on ${String(other.runtime)} and this service on ${runtime}; callers must run on the same platform`);
+      else if (runtime !== undefined && otherRuntime !== undefined && (runtime === "eks") !== (otherRuntime === "eks")) problem(at("callers", i), `runs on ${otherRuntime} and this service on ${runtime}; callers must run on the same platform`);
+      else if (otherRuntime === "ecs-ec2" && read(other, ["networkMode"], isString) === "bridge") problem(at("callers", i), 'uses bridge networking, whose tasks have no security group of their own to admit; use awsvpc');
     });
-    if (given("callers") && !given("port")) problem(at("callers"), "needs port: the port the callers reach");
+    if (callers.length > 0 && bridge) problem(at("callers"), 'needs awsvpc networking (a security group of the service\'s own); networkMode is "bridge"');
+    if (callers.length > 0 && !given("port")) problem(at("callers"), "needs port: the port the callers reach");
     if (given("schedule")) {
       if (runtime !== undefined && runtime !== "ecs-fargate") problem(at("schedule"), `runs scheduled tasks on "ecs-fargate" only for now, got runtime ${JSON.stringify(runtime)}`);
       for (const setting of ["port", "exposure", "domain", "autoscaling", "replicas", "queue", "serviceConnect", "callers", "deployment", "exec", "ciOwnsDeployments", "healthCheckPath"]) {

@@ -35,6 +35,8 @@ export interface IEcsCluster {
   instanceArchitecture(key: string): "ARM64" | "X86_64" | undefined;
   /** The Cloud Map namespace of Service Connect, when the cluster has one. */
   readonly serviceConnectNamespaceArn?: string;
+  /** Whether Container Insights metrics (such as the running-task count) exist. @default - unknown */
+  readonly containerInsights?: "enabled" | "enhanced" | "disabled";
 }
 
 /** One entry of a capacity provider strategy. */
@@ -93,6 +95,7 @@ export class EcsCluster extends Construct implements IEcsCluster {
   public readonly capacityProviderNames: readonly string[];
   public readonly keyArn: string;
   public readonly serviceConnectNamespaceArn?: string;
+  public readonly containerInsights: "enabled" | "enhanced" | "disabled";
   /** EC2 capacity by key. */
   public readonly ec2Capacity: Readonly<Record<string, Ec2Capacity>>;
 
@@ -105,6 +108,7 @@ export class EcsCluster extends Construct implements IEcsCluster {
     const name = props.clusterName ?? physicalName([env.environment, id.toLowerCase()], NameRules.cluster);
     if (!/^[A-Za-z0-9_-]{1,255}$/.test(name)) fail(`'clusterName' must be 1-255 letters, digits, _ and -, got ${showValue(name)}`);
     const insights = props.containerInsights ?? "enabled";
+    this.containerInsights = insights;
     if (!["enabled", "enhanced", "disabled"].includes(insights)) {
       fail(`'containerInsights' must be "enabled", "enhanced" or "disabled", got ${showValue(insights)}`);
     }

@@ -60,7 +60,7 @@ export class EcsScheduledTask extends Construct {
     const fail = (message: string): never => {
       throw new ValidationError(message, this);
     };
-    const name = props.taskName ?? physicalName([env.environment, id.toLowerCase()], NameRules.cluster);
+    const name = props.taskName ?? physicalName([env.environment, id.toLowerCase()], { ...NameRules.cluster, maxLength: 64 });
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) fail(`'taskName' must be 1-64 letters, digits, _ and -, got ${showValue(name)}`);
     if (!/^(cron|rate|at)\(.+\)$/.test(props.schedule)) fail(`'schedule' must be cron(...), rate(...) or at(...), got ${showValue(props.schedule)}`);
     const timezone = props.timezone ?? "UTC";
@@ -71,6 +71,7 @@ export class EcsScheduledTask extends Construct {
     if (!Number.isInteger(retries) || retries < 0 || retries > 185) fail(`'retryAttempts' must be a whole number from 0 to 185, got ${showValue(retries)}`);
     if ("port" in props.container && (props.container as { port?: unknown }).port !== undefined) fail("'container.port' is not used by a scheduled task: nothing connects to it");
     if (props.vpc.privateSubnetIds.length === 0) fail("'vpc' has no private subnets for the task");
+    if (props.spot && !props.cluster.capacityProvider("FARGATE_SPOT")) fail("'spot' needs FARGATE_SPOT, which the cluster does not offer (fargateSpot: false)");
     const tags = { ...props.tags, Name: name };
 
     const task = createTask(this, {
@@ -124,7 +125,7 @@ export class EcsScheduledTask extends Construct {
       Condition: { ArnEquals: { "ecs:cluster": props.cluster.clusterArn } },
     });
     schedulerRole.addToPrincipalPolicy({ Sid: "PassTheTaskRoles", Effect: "Allow", Action: ["iam:PassRole"], Resource: [task.executionRole.roleArn, task.taskRole.roleArn] });
-    schedulerRole.addToPrincipalPolicy({ Sid: "TagTheTask", Effect: "Allow", Action: ["ecs:TagResource"], Resource: [env.arn("ecs", "task/*")] });
+    schedulerRole.addToPrincipalPolicy({ Sid: "TagTheTask", Effect: "Allow", Action: ["ecs:TagResource"], Resource: [env.arn("ecs", `task/${props.cluster.clusterName}/*`)] });
 
     new SchedulerSchedule(this, "Resource", {
       name,

@@ -198,10 +198,17 @@ export class EcsService extends Construct {
       if (!props.cluster.serviceConnectNamespaceArn) fail("'serviceConnect' needs a cluster with a Service Connect namespace ('serviceConnectNamespace')");
       if (port === undefined) fail("'serviceConnect' needs 'container.port': the port other services call");
       if (networkMode !== "awsvpc") fail(`'serviceConnect' needs awsvpc networking, got ${showValue(networkMode)}`);
-      const discovery = props.serviceConnect.discoveryName;
-      if (discovery !== undefined && !/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(discovery)) fail(`'serviceConnect.discoveryName' must be a DNS label (lower-case letters, digits and -), got ${showValue(discovery)}`);
+      const discovery = props.serviceConnect.discoveryName ?? name;
+      if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(discovery)) {
+        fail(`'serviceConnect.discoveryName' must be a DNS label of at most 63 lower-case letters, digits and - (it defaults to the service name), got ${showValue(discovery)}`);
+      }
     }
     if (props.queue && "QUEUE_URL" in (container.environment ?? {})) fail("'container.environment.QUEUE_URL' is set by 'queue'; remove it");
+    if (props.queue && "QUEUE_URL" in (container.secrets ?? {})) fail("'container.secrets.QUEUE_URL' is set by 'queue'; remove it");
+    if (props.queue && name.length > 76) fail(`'serviceName' must be at most 76 characters with 'queue' (SQS names its dead-letter queue <name>-dlq, at most 80), got ${name.length}`);
+    if (props.autoScaling?.queueMessagesPerTask !== undefined && props.cluster.containerInsights === "disabled") {
+      fail("'autoScaling.queueMessagesPerTask' needs Container Insights on the cluster (its running-task count); the cluster has it disabled");
+    }
     const tags = { ...props.tags, Name: name };
 
     if (props.queue) this.queue = new ServiceQueue(this, "Queue", { ...props.queue, serviceName: name, tags });
