@@ -1,4 +1,4 @@
-import { App, Testing } from "cdktf";
+import { App, TerraformOutput, Testing } from "cdktf";
 import { PlatformStack } from "./platform-stack";
 import { validateEnvironmentConfig, type EnvironmentConfig, type ValidatedEnvironmentConfig } from "./environment-config";
 
@@ -40,4 +40,36 @@ export function synthesizeStack(stack: PlatformStack): SynthesizedStack {
 /** The resources of one type in a synthesized stack, keyed by their Terraform name. */
 export function resourcesOfType(synthesized: SynthesizedStack, type: string): Record<string, Record<string, unknown>> {
   return synthesized.resource?.[type] ?? {};
+}
+
+/**
+ * Synthesizes a stack with a Terraform output for each entry of `outputs`, so that token-valued
+ * attributes can be read back resolved (`${type.name.attr}`).
+ */
+export function synthesizeWithOutputs(
+  stack: PlatformStack,
+  outputs: Record<string, unknown> = {},
+): { out: SynthesizedStack; outputs: Record<string, unknown> } {
+  for (const [key, value] of Object.entries(outputs)) new TerraformOutput(stack, key, { value: value ?? null });
+  const out = synthesizeStack(stack);
+  const resolved: Record<string, unknown> = {};
+  for (const key of Object.keys(outputs)) resolved[key] = out.output?.[key]?.value;
+  return { out, outputs: resolved };
+}
+
+/** How many resources of one type a synthesized stack has. */
+export function countOfType(synthesized: SynthesizedStack, type: string): number {
+  return Object.keys(resourcesOfType(synthesized, type)).length;
+}
+
+/** The only resource of a type, with its Terraform name; throws unless there is exactly one. */
+export function singleOfType(synthesized: SynthesizedStack, type: string): { name: string; resource: Record<string, unknown> } {
+  const found = Object.entries(resourcesOfType(synthesized, type));
+  if (found.length !== 1) throw new Error(`expected exactly one ${type}, found ${found.length}: ${found.map(([n]) => n).join(", ")}`);
+  return { name: found[0][0], resource: found[0][1] };
+}
+
+/** A Terraform reference to a resource's attribute, as synthesized: `${type.name.attr}`. */
+export function terraformRef(type: string, name: string, attribute = "id"): string {
+  return `\${${type}.${name}.${attribute}}`;
 }

@@ -1,14 +1,15 @@
 // Shared helpers for the ECR tests (not a test file: jest only runs `*.test.ts`).
-import { TerraformOutput } from "cdktf";
 import {
   Role,
   ValidationError,
-  resourcesOfType,
-  synthesizeStack,
   testStack,
   type PlatformStack,
   type SynthesizedStack,
 } from "@platform/core";
+
+/** Generic synthesized-JSON helpers, shared by every package's tests. */
+import { synthesizeWithOutputs as synth, resourcesOfType as resources, countOfType as count, singleOfType as single, terraformRef as ref } from "@platform/core";
+export { synth, resources, count, single, ref };
 
 /** The path of `testStack()`: `<environment>-<component>`, i.e. `test-unit`. */
 export const STACK_PATH = "test-unit";
@@ -33,42 +34,11 @@ export function appRole(stack: PlatformStack, id = "App"): Role {
   });
 }
 
-/** Synthesizes a stack, with a Terraform output for each entry of `outputs` (to read tokens back resolved). */
-export function synth(stack: PlatformStack, outputs: Record<string, unknown> = {}): { out: SynthesizedStack; outputs: Record<string, unknown> } {
-  for (const [key, value] of Object.entries(outputs)) new TerraformOutput(stack, key, { value });
-  const out = synthesizeStack(stack);
-  const resolved: Record<string, unknown> = {};
-  for (const key of Object.keys(outputs)) resolved[key] = out.output?.[key]?.value;
-  return { out, outputs: resolved };
-}
-
-/** Resources of one type, keyed by Terraform name. */
-export function resources(out: SynthesizedStack, type: string): Record<string, Resource> {
-  return resourcesOfType(out, type);
-}
-
-/** How many resources of one type there are. */
-export function count(out: SynthesizedStack, type: string): number {
-  return Object.keys(resources(out, type)).length;
-}
-
-/** The only resource of a type; fails if there is not exactly one. */
-export function single(out: SynthesizedStack, type: string): { name: string; resource: Resource } {
-  const found = Object.entries(resources(out, type));
-  if (found.length !== 1) throw new Error(`expected exactly one ${type}, found ${found.length}: ${found.map(([n]) => n).join(", ")}`);
-  return { name: found[0][0], resource: found[0][1] };
-}
-
 /** Every resource address (`type.name`) in the stack, sorted. */
 export function addresses(out: SynthesizedStack): string[] {
   return Object.entries(out.resource ?? {})
     .flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`))
     .sort();
-}
-
-/** A Terraform reference to an attribute of a resource: `${type.name.attr}`. */
-export function ref(type: string, name: string, attribute: string): string {
-  return `\${${type}.${name}.${attribute}}`;
 }
 
 export interface PolicyStatementJson {

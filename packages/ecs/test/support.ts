@@ -1,9 +1,6 @@
 // Shared helpers for the ECS tests (not a test file: jest only runs `*.test.ts`).
-import { TerraformOutput } from "cdktf";
 import {
   ValidationError,
-  resourcesOfType,
-  synthesizeStack,
   testStack,
   type EnvironmentConfig,
   type PlatformStack,
@@ -12,6 +9,10 @@ import {
 import { Vpc, type VpcProps } from "@platform/vpc";
 import { Repository } from "@platform/ecr";
 import { ContainerImage, EcsCluster, EcsService, type EcsClusterProps, type EcsServiceProps } from "../src";
+
+/** Generic synthesized-JSON helpers, shared by every package's tests. */
+import { synthesizeWithOutputs as synth, resourcesOfType as resources, countOfType as count, terraformRef as ref } from "@platform/core";
+export { synth, resources, count, ref };
 
 /** The path of `testStack()`: `<environment>-<component>`, i.e. `test-unit`. */
 export const STACK_PATH = "test-unit";
@@ -112,25 +113,6 @@ export function addService(f: Fixture, id = "Api", overrides: Partial<EcsService
   return new EcsService(f.stack, id, serviceProps(f, overrides));
 }
 
-/** Synthesizes a stack, with a Terraform output for each entry of `outputs` (to read tokens back resolved). */
-export function synth(stack: PlatformStack, outputs: Record<string, unknown> = {}): { out: SynthesizedStack; outputs: Record<string, unknown> } {
-  for (const [key, value] of Object.entries(outputs)) new TerraformOutput(stack, key, { value });
-  const out = synthesizeStack(stack);
-  const resolved: Record<string, unknown> = {};
-  for (const key of Object.keys(outputs)) resolved[key] = out.output?.[key]?.value;
-  return { out, outputs: resolved };
-}
-
-/** Resources of one type, keyed by Terraform name. */
-export function resources(out: SynthesizedStack, type: string): Record<string, Resource> {
-  return resourcesOfType(out, type);
-}
-
-/** How many resources of one type there are. */
-export function count(out: SynthesizedStack, type: string): number {
-  return Object.keys(resources(out, type)).length;
-}
-
 /** Every resource address (`type.name`) in the stack, sorted. */
 export function addresses(out: SynthesizedStack): string[] {
   return Object.entries(out.resource ?? {})
@@ -162,11 +144,6 @@ export function bodyAt(out: SynthesizedStack, type: string, path: string): Resou
 /** The only resource of a type; fails if there is not exactly one. */
 export function single(out: SynthesizedStack, type: string): { name: string; resource: Resource } {
   return findOne(out, type, () => true);
-}
-
-/** A Terraform reference to an attribute of a resource: `${type.name.attr}`. */
-export function ref(type: string, name: string, attribute = "id"): string {
-  return `\${${type}.${name}.${attribute}}`;
 }
 
 /** A reference to an attribute of the resource at `path` (see `at`). */

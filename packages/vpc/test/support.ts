@@ -2,7 +2,6 @@
 import { TerraformOutput } from "cdktf";
 import {
   ValidationError,
-  resourcesOfType,
   synthesizeStack,
   testStack,
   type PlatformStack,
@@ -10,6 +9,10 @@ import {
   type SynthesizedStack,
 } from "@platform/core";
 import { Vpc, type VpcProps } from "../src";
+
+/** Generic synthesized-JSON helpers, shared by every package's tests. */
+import { resourcesOfType as resources, countOfType as count, singleOfType as single, terraformRef as ref } from "@platform/core";
+export { resources, count, single, ref };
 
 /** The path of `testStack()`: `<environment>-<component>`, i.e. `test-unit`. */
 export const STACK_PATH = "test-unit";
@@ -55,26 +58,11 @@ export function synthVpc(
   return { stack, vpc, out, outputs: resolved };
 }
 
-/** Resources of one type, keyed by Terraform name. */
-export function resources(out: SynthesizedStack, type: string): Record<string, Resource> {
-  return resourcesOfType(out, type);
-}
-
-/** How many resources of one type there are. */
-export function count(out: SynthesizedStack, type: string): number {
-  return Object.keys(resources(out, type)).length;
-}
-
 /** Every resource address (`type.name`) in the stack, sorted. */
 export function addresses(out: SynthesizedStack): string[] {
   return Object.entries(out.resource ?? {})
     .flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`))
     .sort();
-}
-
-/** A Terraform reference to an attribute of a resource: `${type.name.attr}`. */
-export function ref(type: string, name: string, attribute = "id"): string {
-  return `\${${type}.${name}.${attribute}}`;
 }
 
 export function tagsOf(resource: Resource): Tags {
@@ -92,11 +80,6 @@ export function findOne(
     throw new Error(`expected exactly one ${type} to match, found ${found.length}: ${found.map(([n]) => n).join(", ")}`);
   }
   return { name: found[0][0], resource: found[0][1] };
-}
-
-/** The only resource of a type; fails if there is not exactly one. */
-export function single(out: SynthesizedStack, type: string): { name: string; resource: Resource } {
-  return findOne(out, type, () => true);
 }
 
 /** The subnet of a tier in a zone, found by its properties (zone and `Tier` tag). */
