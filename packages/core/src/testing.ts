@@ -1,5 +1,6 @@
 import { App, TerraformOutput, Testing } from "cdktf";
 import { PlatformStack } from "./platform-stack";
+import { ValidationError } from "./validation-error";
 import { validateEnvironmentConfig, type EnvironmentConfig, type ValidatedEnvironmentConfig } from "./environment-config";
 
 /** A small, valid environment for tests; override what a test is about. */
@@ -72,4 +73,25 @@ export function singleOfType(synthesized: SynthesizedStack, type: string): { nam
 /** A Terraform reference to a resource's attribute, as synthesized: `${type.name.attr}`. */
 export function terraformRef(type: string, name: string, attribute = "id"): string {
   return `\${${type}.${name}.${attribute}}`;
+}
+
+/**
+ * Runs `build` and returns the `ValidationError` it throws; throws when it throws nothing or
+ * something else. Tests then compare the whole message, construct path included.
+ */
+export function validationErrorOf(build: () => unknown): ValidationError {
+  let thrown: unknown;
+  try {
+    build();
+  } catch (error) {
+    thrown = error;
+  }
+  if (thrown === undefined) throw new Error("expected a ValidationError, but nothing was thrown");
+  if (!(thrown instanceof ValidationError)) throw new Error(`expected a ValidationError, got ${String(thrown)}`);
+  return thrown;
+}
+
+/** Bypasses prop types, to feed values that a JavaScript or JSON caller could pass. */
+export function unchecked<T>(value: unknown): T {
+  return value as T;
 }

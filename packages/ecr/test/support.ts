@@ -1,13 +1,14 @@
 // Shared helpers for the ECR tests (not a test file: jest only runs `*.test.ts`).
 import {
   Role,
-  ValidationError,
   testStack,
   type PlatformStack,
   type SynthesizedStack,
 } from "@platform/core";
 
 /** Generic synthesized-JSON helpers, shared by every package's tests. */
+import { validationErrorOf, unchecked } from "@platform/core";
+export { validationErrorOf, unchecked };
 import { synthesizeWithOutputs as synth, resourcesOfType as resources, countOfType as count, singleOfType as single, terraformRef as ref } from "@platform/core";
 export { synth, resources, count, single, ref };
 
@@ -65,23 +66,3 @@ export function statementsOf(out: SynthesizedStack, type: string): PolicyStateme
   return policyOf(single(out, type).resource).Statement;
 }
 
-/**
- * Runs `build` and returns the `ValidationError` it throws; fails when it throws nothing or
- * something else. Tests then compare the whole message, construct path included.
- */
-export function validationErrorOf(build: () => unknown): ValidationError {
-  let thrown: unknown;
-  try {
-    build();
-  } catch (error) {
-    thrown = error;
-  }
-  if (thrown === undefined) throw new Error("expected a ValidationError, but nothing was thrown");
-  if (!(thrown instanceof ValidationError)) throw new Error(`expected a ValidationError, got ${String(thrown)}`);
-  return thrown;
-}
-
-/** Bypasses the prop types, to feed values a JavaScript or JSON caller could pass. */
-export function unchecked<T>(value: unknown): T {
-  return value as T;
-}

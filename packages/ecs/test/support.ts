@@ -1,6 +1,5 @@
 // Shared helpers for the ECS tests (not a test file: jest only runs `*.test.ts`).
 import {
-  ValidationError,
   testStack,
   type EnvironmentConfig,
   type PlatformStack,
@@ -11,6 +10,8 @@ import { Repository } from "@platform/ecr";
 import { ContainerImage, EcsCluster, EcsService, type EcsClusterProps, type EcsServiceProps } from "../src";
 
 /** Generic synthesized-JSON helpers, shared by every package's tests. */
+import { validationErrorOf, unchecked } from "@platform/core";
+export { validationErrorOf, unchecked };
 import { synthesizeWithOutputs as synth, resourcesOfType as resources, countOfType as count, terraformRef as ref } from "@platform/core";
 export { synth, resources, count, ref };
 
@@ -218,27 +219,6 @@ export function rulesOf(out: SynthesizedStack, type: "aws_vpc_security_group_ing
 export function ruleShape(rule: Resource): Resource {
   const { ip_protocol, from_port, to_port, cidr_ipv4, referenced_security_group_id } = rule;
   return { ip_protocol, from_port, to_port, ...(cidr_ipv4 !== undefined ? { cidr_ipv4 } : {}), ...(referenced_security_group_id !== undefined ? { referenced_security_group_id } : {}) };
-}
-
-/**
- * Runs `build` and returns the `ValidationError` it throws; fails when it throws nothing or
- * something else. Tests then compare the whole message, construct path included.
- */
-export function validationErrorOf(build: () => unknown): ValidationError {
-  let thrown: unknown;
-  try {
-    build();
-  } catch (error) {
-    thrown = error;
-  }
-  if (thrown === undefined) throw new Error("expected a ValidationError, but nothing was thrown");
-  if (!(thrown instanceof ValidationError)) throw new Error(`expected a ValidationError, got ${String(thrown)}`);
-  return thrown;
-}
-
-/** Bypasses the prop types, to feed values a JavaScript or JSON caller could pass. */
-export function unchecked<T>(value: unknown): T {
-  return value as T;
 }
 
 function escape(text: string): string {

@@ -1,7 +1,6 @@
 // Shared helpers for the VPC tests (not a test file: jest only runs `*.test.ts`).
 import { TerraformOutput } from "cdktf";
 import {
-  ValidationError,
   synthesizeStack,
   testStack,
   type PlatformStack,
@@ -11,6 +10,8 @@ import {
 import { Vpc, type VpcProps } from "../src";
 
 /** Generic synthesized-JSON helpers, shared by every package's tests. */
+import { validationErrorOf } from "@platform/core";
+export { validationErrorOf };
 import { resourcesOfType as resources, countOfType as count, singleOfType as single, terraformRef as ref } from "@platform/core";
 export { resources, count, single, ref };
 
@@ -128,20 +129,3 @@ export interface PolicyDocument {
   Statement: PolicyStatement[];
 }
 
-/**
- * Runs `build` and returns the `ValidationError` it throws; fails when it throws nothing or
- * something else. Tests then compare the whole message, construct path included.
- */
-export function validationErrorOf(build: () => unknown): ValidationError {
-  let thrown: unknown;
-  try {
-    build();
-  } catch (error) {
-    thrown = error;
-  }
-  if (thrown === undefined) throw new Error("expected a ValidationError, but nothing was thrown");
-  if (!(thrown instanceof ValidationError)) {
-    throw new Error(`expected a ValidationError, got ${String(thrown)}`);
-  }
-  return thrown;
-}
