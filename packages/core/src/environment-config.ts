@@ -3,6 +3,7 @@ import { ConfigError, problemsFromIssues } from "./config-error";
 import { fargateSizeProblem } from "./fargate-sizes";
 import { githubSubjects } from "./github-oidc";
 import { ipv4CidrContains, ipv4CidrsOverlap, parseIpv4Cidr, type Ipv4Cidr } from "./cidr";
+import { DNS_LABEL, EKS_ACCESS_LEVELS, EKS_LOG_TYPES, EKS_MANAGED_ADDONS, KUBERNETES_VERSIONS, LABEL_KEY, LABEL_VALUE, TAINT_EFFECTS, WORKLOAD_IDENTITY_MODES } from "./kubernetes";
 
 // ---------------------------------------------------------------------------------------------
 // Vocabulary shared by the configuration and the construct packages.
@@ -473,6 +474,127 @@ const service = settings({
   ciOwnsDeployments: bool("CI owns image deployments").optional(),
 });
 
+
+const dnsLabel = (what: string) => text(`${what} (a DNS label: 1-63 lower-case letters, digits and -, starting with a letter)`, DNS_LABEL);
+const labelKey = text("a Kubernetes label key (an optional DNS prefix and /, then 1-63 of A-Za-z0-9_.-)", LABEL_KEY);
+const labelValue = z.string(expected("a Kubernetes label value")).regex(LABEL_VALUE, expected("a Kubernetes label value (0-63 of A-Za-z0-9_.-, starting and ending alphanumeric)"));
+const retentionDays = z
+  .number(expected("a number of days"))
+  .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), expected(`a CloudWatch retention (${LOG_RETENTION_DAYS.join(", ")})`));
+const instanceType = text("an EC2 instance type such as m7g.large", /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$/);
+
+const eksSettings = settings({
+  /** The Kubernetes version, pinned per environment: upgrading is a reviewed one-line change. */
+  version: oneOf(KUBERNETES_VERSIONS, "a supported Kubernetes version"),
+  /**
+   * Turns the public API endpoint on for these ranges (the private endpoint is always on).
+   * `0.0.0.0/0` is refused in production.
+   * @default - no public endpoint
+   */
+  publicAccessCidrs: z.array(cidr, expected("a list of IPv4 CIDRs")).min(1, expected("a list of at least one IPv4 CIDR (leave it out for no public endpoint)")).optional(),
+  /** @default all five: api, audit, authenticator, controllerManager, scheduler */
+  logTypes: z.array(oneOf(EKS_LOG_TYPES, "a control-plane log type"), expected("a list of control-plane log types")).optional(),
+  /** @default 365 */
+  logRetentionDays: retentionDays.optional(),
+  /** A KMS key for envelope encryption of Kubernetes secrets. @default - a key of the cluster's own, rotated yearly */
+  secretsKmsKeyArn: text("a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>; not an alias)", /^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/).optional(),
+  /**
+   * Who may use the cluster, keyed by a name of your choice (access entries, no aws-auth ConfigMap).
+   * The CI deploy role (cluster-admin) and plan role (view) are added when `ci` is configured.
+   * @default {}
+   */
+  access: z
+    .record(
+      text("an access name (1-64 of a-z0-9-)", /^[a-z0-9][a-z0-9-]{0,63}$/),
+      settings({
+        principalArn: text("an IAM role or user ARN", /^arn:aws(-cn|-us-gov)?:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/),
+        level: oneOf(EKS_ACCESS_LEVELS, "an access level"),
+        /** Limit the access to these namespaces. @default - the whole cluster */
+        namespaces: z.array(dnsLabel("a namespace"), expected("a list of namespaces")).min(1, expected("a list of at least one namespace")).optional(),
+      }),
+      expected("a map of access name to access entry"),
+    )
+    .optional(),
+  /** Managed node groups keyed by name: adding one never touches another. @default {} */
+  nodeGroups: z
+    .record(
+      text("a node group name (1-20 lower-case letters, digits and -)", /^[a-z0-9][a-z0-9-]{0,19}$/),
+      settings({
+        instanceTypes: z.array(instanceType, expected("a list of EC2 instance types")).min(1, expected("a list of at least one EC2 instance type")),
+        /** @default "on-demand" */
+        capacityType: oneOf(["on-demand", "spot"], "a capacity type").optional(),
+        minSize: wholeNumber("a node count", 0, 450),
+        maxSize: wholeNumber("a node count", 1, 450),
+        /** The size at creation; autoscaling owns it afterwards. @default minSize */
+        desiredSize: wholeNumber("a node count", 0, 450).optional(),
+        /** Encrypted gp3 root volume. @default 50 */
+        diskSizeGiB: wholeNumber("a volume size in GiB", 20, 16384).optional(),
+        /** Nodes unavailable at once during an update. @default 1 */
+        maxUnavailable: wholeNumber("a node count", 1, 100).optional(),
+        /** @default {} */
+        labels: z.record(labelKey, labelValue, expected("a map of label key to value")).optional(),
+        /** @default [] */
+        taints: z
+          .array(settings({ key: labelKey, value: labelValue.optional(), effect: oneOf(TAINT_EFFECTS, "a taint effect") }), expected("a list of taints"))
+          .optional(),
+      }),
+      expected("a map of node group name to node group"),
+    )
+    .optional(),
+  /** Fargate profiles keyed by name: pods that match a selector run on Fargate. @default {} */
+  fargateProfiles: z
+    .record(
+      text("a Fargate profile name (1-20 lower-case letters, digits and -)", /^[a-z0-9][a-z0-9-]{0,19}$/),
+      settings({
+        selectors: z
+          .array(
+            settings({ namespace: dnsLabel("a namespace"), labels: z.record(labelKey, labelValue, expected("a map of label key to value")).optional() }),
+            expected("a list of selectors"),
+          )
+          .min(1, expected("a list of 1 to 5 selectors"))
+          .max(5, expected("a list of 1 to 5 selectors")),
+      }),
+      expected("a map of Fargate profile name to profile"),
+    )
+    .optional(),
+  /**
+   * EKS managed add-on versions, over the defaults pinned for the cluster's version in
+   * `@platform/eks`: `{ "vpc-cni": "v1.19.5-eksbuild.1" }`.
+   * @default {}
+   */
+  addonVersions: z
+    .partialRecord(oneOf(EKS_MANAGED_ADDONS, "an EKS managed add-on"), text("an add-on version such as v1.19.5-eksbuild.1", /^v\d+\.\d+\.\d+(-eksbuild\.\d+)?$/), {
+      error: (issue) =>
+        issue.code === "invalid_type"
+          ? "is not a map of add-on to version"
+          : `is not allowed (an EKS managed add-on: ${EKS_MANAGED_ADDONS.map((a) => JSON.stringify(a)).join(", ")})`,
+    })
+    .optional(),
+  /** How services' pods get their AWS roles. @default "pod-identity" */
+  workloadIdentity: oneOf(WORKLOAD_IDENTITY_MODES, "a workload identity mode").optional(),
+  /** A default-deny NetworkPolicy per service, admitting only its callers and its load balancer. @default true */
+  networkPolicies: bool("default-deny network policies for services").optional(),
+  /** The add-ons stack (`<env>-eks-addons`): Helm charts and their AWS roles. */
+  addons: settings({
+    /** @default "karpenter" */
+    autoscaler: oneOf(["karpenter", "cluster-autoscaler", "none"], "a node autoscaler").optional(),
+    /** AWS Load Balancer Controller, for services with exposure. @default true */
+    loadBalancerController: bool("install the AWS Load Balancer Controller").optional(),
+    /** metrics-server, for HPAs. @default true */
+    metricsServer: bool("install metrics-server").optional(),
+    /** external-dns, allowed to change these Route 53 zones only. @default - not installed */
+    externalDns: settings({
+      hostedZoneIds: z.array(text("a Route 53 hosted zone id", /^Z[A-Z0-9]{1,31}$/), expected("a list of hosted zone ids")).min(1, expected("a list of at least one hosted zone id")),
+    }).optional(),
+    /** @default false */
+    certManager: bool("install cert-manager").optional(),
+    /** Container logs to CloudWatch. @default "none" */
+    logging: oneOf(["fluent-bit", "none"], "a logging add-on").optional(),
+    /** @default false */
+    efsCsiDriver: bool("install the EFS CSI driver").optional(),
+  }).optional(),
+});
+
 export const environmentConfigSchema = settings({
   /** The environment's name: stacks are `<name>-<stack>`. 2-12 lower-case letters, digits and hyphens. */
   name: text("an environment name (2-12 lower-case letters, digits and hyphens, starting with a letter)", /^[a-z][a-z0-9-]{0,10}[a-z0-9]$/),
@@ -503,9 +625,11 @@ export const environmentConfigSchema = settings({
   ci: ci.optional(),
   /** The ECS cluster of the environment. @default - a Fargate cluster when a service runs on ECS */
   ecs: ecsSettings.optional(),
+  /** The environment's EKS cluster, for services with runtime `eks`. @default - no EKS stacks */
+  eks: eksSettings.optional(),
   /** The environment's services, keyed by name: adding one never touches another. @default {} */
   services: z
-    .record(text("a service name (2-28 lower-case letters, digits and -)", /^[a-z][a-z0-9-]{0,26}[a-z0-9]$/), service, expected("a map of service name to service"))
+    .record(text("a service name (a DNS label of 2-28 lower-case letters, digits and -, starting with a letter and ending with a letter or digit)", /^[a-z][a-z0-9-]{0,26}[a-z0-9]$/), service, expected("a map of service name to service"))
     .optional(),
 });
 
@@ -518,6 +642,7 @@ export type NetworkConfig = ValidatedEnvironmentConfig["network"];
 export type EcrConfig = NonNullable<ValidatedEnvironmentConfig["ecr"]>;
 export type CiConfig = NonNullable<ValidatedEnvironmentConfig["ci"]>;
 export type ServiceConfig = NonNullable<ValidatedEnvironmentConfig["services"]>[string];
+export type EksConfig = NonNullable<ValidatedEnvironmentConfig["eks"]>;
 
 /**
  * Validates an environment's configuration and reports every problem at once, as a
@@ -801,6 +926,62 @@ function crossFieldIssues(input: unknown): Issue[] {
       if (!isRecord(secret)) continue;
       if ((secret.secretsManagerArn === undefined) === (secret.ssmParameterArn === undefined)) problem(at("secrets", variable), "must name either secretsManagerArn or ssmParameterArn, not both and not neither");
       if (secret.jsonKey !== undefined && secret.secretsManagerArn === undefined) problem(at("secrets", variable, "jsonKey"), "is only used with secretsManagerArn");
+    }
+  }
+
+
+  const eks = read(input, ["eks"], isRecord);
+  const isNumber = (v: unknown): v is number => typeof v === "number";
+  if (eks) {
+    if (zones.length === 1) problem(["availabilityZones"], "lists 1 zone, and eks needs subnets in at least two (EKS refuses fewer); add a zone");
+    if (tiersKnown && !tiers.includes("private")) problem(["network", "subnetTiers"], 'has no "private" tier, and eks runs its nodes and pods in private subnets; add "private"');
+    (read(eks, ["publicAccessCidrs"], isStringArray) ?? []).forEach((range, i) => {
+      const prefix = parseIpv4Cidr(range)?.prefix;
+      if (prefix !== undefined && prefix < 8 && read(input, ["production"], (v): v is boolean => v === true)) {
+        problem(["eks", "publicAccessCidrs", i], "is not allowed in production (it opens the API endpoint to a large part of the internet: prefix below /8); list the ranges that need it, or use the private endpoint only");
+      }
+    });
+    for (const [name, entry] of Object.entries(read(eks, ["access"], isRecord) ?? {})) {
+      if (read(entry, ["level"], isString) === "cluster-admin" && read(entry, ["namespaces"], Array.isArray)) {
+        problem(["eks", "access", name, "namespaces"], 'cannot limit "cluster-admin", which is cluster-wide; use "admin" for namespace administrators');
+      }
+    }
+    const nodeGroups = read(eks, ["nodeGroups"], isRecord) ?? {};
+    for (const [key, group] of Object.entries(nodeGroups)) {
+      // Sizes the schema refuses are the schema's to report.
+      const size = (setting: string, low: number) => read(group, [setting], (v): v is number => isNumber(v) && Number.isInteger(v) && v >= low && v <= 450);
+      const min = size("minSize", 0);
+      const max = size("maxSize", 1);
+      const desired = size("desiredSize", 0);
+      if (min !== undefined && max !== undefined && min > max) problem(["eks", "nodeGroups", key, "maxSize"], `is below minSize (${min})`);
+      else if (desired !== undefined && ((min !== undefined && desired < min) || (max !== undefined && desired > max))) {
+        problem(["eks", "nodeGroups", key, "desiredSize"], `is outside minSize..maxSize (${min ?? 0}..${max ?? "?"})`);
+      }
+    }
+    const profiles = read(eks, ["fargateProfiles"], isRecord) ?? {};
+    const fargateNamespaces = Object.values(profiles).flatMap((p) => (read(p, ["selectors"], Array.isArray) ?? []).map((sel: unknown) => read(sel, ["namespace"], isString)));
+    const autoscaler = read(eks, ["addons", "autoscaler"], isString) ?? "karpenter";
+    if (Object.keys(nodeGroups).length === 0) {
+      if (Object.keys(profiles).length === 0) problem(["eks", "nodeGroups"], "is required when there are no fargateProfiles (a cluster needs compute for CoreDNS and the add-ons)");
+      else {
+        if (!fargateNamespaces.includes("kube-system")) problem(["eks", "fargateProfiles"], 'must select namespace "kube-system" when there are no nodeGroups (CoreDNS runs there)');
+        if (autoscaler === "karpenter" && !fargateNamespaces.includes("karpenter")) problem(["eks", "fargateProfiles"], 'must select namespace "karpenter" when there are no nodeGroups (the Karpenter controller runs there)');
+        if (autoscaler === "cluster-autoscaler") problem(["eks", "addons", "autoscaler"], 'needs nodeGroups to scale, and eks.nodeGroups is empty; add nodeGroups, or use "karpenter" or "none"');
+      }
+    }
+  }
+  for (const [name, svc] of Object.entries(read(input, ["services"], isRecord) ?? {})) {
+    if (read(svc, ["runtime"], isString) !== "eks") continue;
+    const at = (...rest: (string | number)[]) => ["services", name, ...rest];
+    if (!eks) problem(at("runtime"), 'needs the eks section (an EKS cluster to run on); add eks, or use "ecs-fargate"');
+    if (read(svc, ["secrets"], isRecord) && Object.keys(read(svc, ["secrets"], isRecord) ?? {}).length > 0) {
+      problem(at("secrets"), "is an ECS option for now: on EKS, mount secrets with the Secrets Store CSI driver");
+    }
+    if (read(svc, ["autoscaling", "requestsPerTarget"], isNumber) !== undefined) problem(at("autoscaling", "requestsPerTarget"), "is an ECS option: an EKS HorizontalPodAutoscaler scales on targetCpuPercent or targetMemoryPercent");
+    if (read(svc, ["ciOwnsDeployments"], (v): v is boolean => v === true)) problem(at("ciOwnsDeployments"), "is an ECS option for now: on EKS, Terraform owns the Deployment's image");
+    const exposure = read(svc, ["exposure"], isString);
+    if ((exposure === "public" || exposure === "internal") && read(eks, ["addons", "loadBalancerController"], (v): v is boolean => v === false) === false) {
+      problem(at("exposure"), "needs the AWS Load Balancer Controller, and eks.addons.loadBalancerController is false");
     }
   }
 

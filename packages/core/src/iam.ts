@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Lazy } from "cdktf";
+import { Lazy, type ITerraformDependable } from "cdktf";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
@@ -80,6 +80,7 @@ export class Role extends Construct implements IRole {
   public readonly principalArn: string;
   public readonly principalAccountId: string;
   private readonly statements: PolicyStatement[] = [];
+  private readonly attachments: IamRolePolicyAttachment[] = [];
   private policy?: IamRolePolicy;
 
   constructor(scope: Construct, id: string, props: RoleProps) {
@@ -101,12 +102,21 @@ export class Role extends Construct implements IRole {
       tags: props.tags ? { ...props.tags } : undefined,
     });
     (props.managedPolicyArns ?? []).forEach((arn, i) => {
-      new IamRolePolicyAttachment(this, `ManagedPolicy${i}`, { role: this.resource.name, policyArn: arn });
+      this.attachments.push(new IamRolePolicyAttachment(this, `ManagedPolicy${i}`, { role: this.resource.name, policyArn: arn }));
     });
     this.roleName = this.resource.name;
     this.roleArn = this.resource.arn;
     this.principalArn = this.resource.arn;
     this.principalAccountId = env.accountId;
+  }
+
+  /**
+   * The role with its permissions so far (managed policies and grants), for `dependsOn` of what
+   * must not run without them, such as an EKS cluster or node group (and, on destroy, must go
+   * before the permissions do).
+   */
+  public get withPermissions(): ITerraformDependable[] {
+    return [this.resource, ...this.attachments, ...(this.policy ? [this.policy] : [])];
   }
 
   public addToPrincipalPolicy(statement: PolicyStatement): void {

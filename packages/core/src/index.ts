@@ -7,6 +7,7 @@ export * from "./environment-config";
 export * from "./fargate-sizes";
 export * from "./github-oidc";
 export * from "./iam";
+export * from "./kubernetes";
 export * from "./naming";
 export * from "./platform-stack";
 export * from "./synthesize";
