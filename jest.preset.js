@@ -18,6 +18,7 @@ module.exports = (projectDir) => ({
     "^@platform/vpc$": path.join(__dirname, "packages/vpc/src/index.ts"),
     "^@platform/ecr$": path.join(__dirname, "packages/ecr/src/index.ts"),
     "^@platform/ecs$": path.join(__dirname, "packages/ecs/src/index.ts"),
+    "^@platform/eks$": path.join(__dirname, "packages/eks/src/index.ts"),
     "^@platform/stacks$": path.join(__dirname, "stacks/src/index.ts"),
   },
   setupFilesAfterEnv: [path.join(__dirname, "jest.setup.js")],
