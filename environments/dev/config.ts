@@ -34,7 +34,26 @@ export const config = {
     },
   },
   ecs: { ec2Capacity: { general: { instanceType: "m7g.large", maxSize: 4 } }, serviceConnectNamespace: "dev.internal" },
+  // Small: one node group for system pods and Karpenter, batch jobs on Fargate, the rest on Karpenter's nodes.
+  eks: {
+    version: "1.32",
+    nodeGroups: { system: { instanceTypes: ["t4g.large"], minSize: 2, maxSize: 3, labels: { "platform.acme.io/pool": "system" } } },
+    fargateProfiles: { batch: { selectors: [{ namespace: "batch-jobs" }] } },
+    access: { developers: { principalArn: "arn:aws:iam::111111111111:role/developers", level: "edit", namespaces: ["catalog"] } },
+    addons: { autoscaler: "karpenter", externalDns: { hostedZoneIds: ["Z01234567DEVZONE"] } },
+  },
   services: {
+    catalog: {
+      runtime: "eks",
+      image: { repository: "web", tag: "2.0.0" },
+      cpu: 256,
+      memoryMiB: 512,
+      port: 3000,
+      healthCheckPath: "/health",
+      exposure: "internal",
+      domain: { name: "catalog.dev.internal.example.com", hostedZoneId: "Z01234567DEVZONE" },
+      autoscaling: { min: 2, max: 4, targetCpuPercent: 70 },
+    },
     "orders-api": {
       runtime: "ecs-fargate",
       image: { repository: "orders-api", tag: "1.4.2" },

@@ -19,6 +19,7 @@ export const config = {
     subnetTiers: ["public", "private", "intra"],
     interfaceEndpoints: ["ecr.api", "ecr.dkr", "logs", "sts"],
     flowLogs: { retentionDays: 7 },
+    kubernetes: { clusterNames: ["local-eks"] },
   },
   ecr: {
     repositories: {
@@ -32,7 +33,25 @@ export const config = {
     imagePush: { "acme/orders-api": { repositories: ["orders-api"] } },
   },
   ecs: { ec2Capacity: { general: { instanceType: "t4g.medium", maxSize: 2 } }, serviceConnectNamespace: "local.internal" },
+  // A small cluster whose own stack plans offline; its add-ons and workloads need a live cluster.
+  eks: {
+    version: "1.32",
+    nodeGroups: { system: { instanceTypes: ["t4g.large"], minSize: 1, maxSize: 3, labels: { "platform.acme.io/pool": "system" } } },
+    fargateProfiles: { batch: { selectors: [{ namespace: "batch-jobs" }] } },
+    access: { platform: { principalArn: "arn:aws:iam::000000000000:role/platform-admin", level: "cluster-admin" } },
+  },
   services: {
+    catalog: {
+      runtime: "eks",
+      image: { repository: "web", tag: "2.0.0" },
+      cpu: 256,
+      memoryMiB: 512,
+      port: 3000,
+      healthCheckPath: "/health",
+      exposure: "internal",
+      domain: { name: "catalog.local.example.com", hostedZoneId: "Z0000000000LOCAL" },
+      autoscaling: { min: 2, max: 4, targetCpuPercent: 70 },
+    },
     web: {
       runtime: "ecs-ec2",
       ec2Capacity: "general",

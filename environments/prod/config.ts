@@ -33,6 +33,21 @@ export const config = {
     replicationSources: [{ accountId: "111111111111" }],
   },
   ci: { repository: "acme/container-platform", deployEnvironment: "production" },
+  // Managed node groups across the three zones for system pods; Karpenter adds capacity for services.
+  eks: {
+    version: "1.32",
+    nodeGroups: {
+      system: {
+        instanceTypes: ["m7g.large", "m6g.large"],
+        minSize: 3,
+        maxSize: 6,
+        labels: { "platform.acme.io/pool": "system" },
+        taints: [{ key: "CriticalAddonsOnly", value: "true", effect: "PreferNoSchedule" }],
+      },
+    },
+    logRetentionDays: 731,
+    addons: { autoscaler: "karpenter", logging: "fluent-bit" },
+  },
   services: {
     "orders-api": {
       runtime: "ecs-fargate",

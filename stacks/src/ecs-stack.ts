@@ -1,10 +1,10 @@
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { PlatformStack, type ServiceConfig, type ValidatedEnvironmentConfig } from "@platform/core";
-import { Repository, type IRepository } from "@platform/ecr";
-import { ContainerImage, EcsCluster, EcsScheduledTask, EcsService, type ServiceSecret } from "@platform/ecs";
+import { EcsCluster, EcsScheduledTask, EcsService, type ServiceSecret } from "@platform/ecs";
 import type { NetworkStack } from "./network-stack";
 import type { RegistryStack } from "./registry-stack";
+import { serviceImage } from "./private/service-image";
 
 export interface EcsStackProps {
   readonly network: NetworkStack;
@@ -51,7 +51,7 @@ export class EcsStack extends PlatformStack {
           timezone: spec.timezone,
           cpu: spec.cpu,
           memoryMiB: spec.memoryMiB,
-          container: { image: this.image(scopeForService, spec, props.registry), command: spec.command, environment: spec.environment, secrets: secretsOf(spec) },
+          container: { image: serviceImage(scopeForService, spec, props.registry), command: spec.command, environment: spec.environment, secrets: secretsOf(spec) },
         });
         continue;
       }
@@ -67,7 +67,7 @@ export class EcsStack extends PlatformStack {
         memoryMiB: spec.memoryMiB,
         desiredCount: spec.replicas,
         container: {
-          image: this.image(scopeForService, spec, props.registry),
+          image: serviceImage(scopeForService, spec, props.registry),
           command: spec.command,
           port: spec.port,
           environment: spec.environment,
@@ -119,12 +119,6 @@ export class EcsStack extends PlatformStack {
     });
   }
 
-  private image(scope: Construct, spec: ServiceConfig, registry: RegistryStack | undefined): ContainerImage {
-    if (spec.image.reference) return ContainerImage.fromRegistry(spec.image.reference);
-    const name = spec.image.repository!;
-    const repository: IRepository = registry ? registry.imageRepository(scope, name) : Repository.fromRepositoryName(scope, `Image-${name}`, name);
-    return ContainerImage.fromRepository(repository, spec.image.tag!);
-  }
 }
 
 function secretsOf(spec: ServiceConfig): Record<string, ServiceSecret> {

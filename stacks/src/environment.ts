@@ -11,6 +11,9 @@ import {
 } from "@platform/core";
 import { CiAccessStack } from "./ci-access-stack";
 import { EcsStack } from "./ecs-stack";
+import { EksAddonsStack } from "./eks-addons-stack";
+import { EksStack } from "./eks-stack";
+import { EksWorkloadsStack } from "./eks-workloads-stack";
 import { NetworkStack } from "./network-stack";
 import { RegistryStack } from "./registry-stack";
 
@@ -23,6 +26,10 @@ export interface EnvironmentStacks {
   readonly ciAccess?: CiAccessStack;
   /** When the environment has an `ecs` configuration or a service on ECS. */
   readonly ecs?: EcsStack;
+  /** When the environment has an `eks` configuration: the cluster, its add-ons, and the services on EKS. */
+  readonly eks?: EksStack;
+  readonly eksAddons?: EksAddonsStack;
+  readonly eksWorkloads?: EksWorkloadsStack;
 }
 
 /** Adds every stack of an environment to one app, so that cross-stack references work. */
@@ -32,7 +39,10 @@ export function buildEnvironment(app: App, config: ValidatedEnvironmentConfig): 
   const ciAccess = config.ci ? new CiAccessStack(app, config, { registry }) : undefined;
   const onEcs = Object.values(config.services ?? {}).some((s) => s.runtime.startsWith("ecs-"));
   const ecs = config.ecs || onEcs ? new EcsStack(app, config, { network, registry }) : undefined;
-  return { network, registry, ciAccess, ecs };
+  const eks = config.eks ? new EksStack(app, config, { network }) : undefined;
+  const eksAddons = eks ? new EksAddonsStack(app, config, { eks }) : undefined;
+  const eksWorkloads = eks && eksAddons ? new EksWorkloadsStack(app, config, { network, eks, addons: eksAddons, registry }) : undefined;
+  return { network, registry, ciAccess, ecs, eks, eksAddons, eksWorkloads };
 }
 
 /**
