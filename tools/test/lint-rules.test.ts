@@ -84,7 +84,7 @@ for (const [name, { file, code }] of Object.entries(JSON.parse(input))) {
   const [result] = await eslint.lintText(code, { filePath: path.join(process.cwd(), file) });
   out[name] = result.messages;
 }
-process.stdout.write(JSON.stringify(out));
+process.stdout.write("\\nRESULTS " + JSON.stringify(out) + "\\n");
 `;
 
 let results: Record<Case, LintMessage[]>;
@@ -96,7 +96,10 @@ beforeAll(() => {
     encoding: "utf8",
   });
   if (child.status !== 0) throw new Error(`eslint runner failed (${child.status}):\n${child.stderr}`);
-  results = JSON.parse(child.stdout) as Record<Case, LintMessage[]>;
+  // The Nx plugin may print a warning on stdout (no cached project graph yet): read the results line only.
+  const line = child.stdout.split("\n").find((l) => l.startsWith("RESULTS "));
+  if (!line) throw new Error(`eslint runner printed no results:\n${child.stdout}`);
+  results = JSON.parse(line.slice("RESULTS ".length)) as Record<Case, LintMessage[]>;
 });
 
 const errorsOf = (name: Case, rule: string) => results[name].filter((m) => m.ruleId === rule && m.severity === 2);
