@@ -935,8 +935,8 @@ function crossFieldIssues(input: unknown): Issue[] {
   if (eks) {
     if (zones.length === 1) problem(["availabilityZones"], "lists 1 zone, and eks needs subnets in at least two (EKS refuses fewer); add a zone");
     if (tiersKnown && !tiers.includes("private")) problem(["network", "subnetTiers"], 'has no "private" tier, and eks runs its nodes and pods in private subnets; add "private"');
-    (read(eks, ["publicAccessCidrs"], isStringArray) ?? []).forEach((range, i) => {
-      const prefix = parseIpv4Cidr(range)?.prefix;
+    (read(eks, ["publicAccessCidrs"], Array.isArray) ?? []).forEach((range: unknown, i: number) => {
+      const prefix = isString(range) ? parseIpv4Cidr(range)?.prefix : undefined;
       if (prefix !== undefined && prefix < 8 && read(input, ["production"], (v): v is boolean => v === true)) {
         problem(["eks", "publicAccessCidrs", i], "is not allowed in production (it opens the API endpoint to a large part of the internet: prefix below /8); list the ranges that need it, or use the private endpoint only");
       }
@@ -947,6 +947,8 @@ function crossFieldIssues(input: unknown): Issue[] {
       }
     }
     const nodeGroups = read(eks, ["nodeGroups"], isRecord) ?? {};
+    // A malformed nodeGroups or fargateProfiles is the schema's to report, not a missing one.
+    const computeWellFormed = ["nodeGroups", "fargateProfiles"].every((setting) => eks[setting] === undefined || isRecord(eks[setting]));
     for (const [key, group] of Object.entries(nodeGroups)) {
       // Sizes the schema refuses are the schema's to report.
       const size = (setting: string, low: number) => read(group, [setting], (v): v is number => isNumber(v) && Number.isInteger(v) && v >= low && v <= 450);
@@ -954,14 +956,14 @@ function crossFieldIssues(input: unknown): Issue[] {
       const max = size("maxSize", 1);
       const desired = size("desiredSize", 0);
       if (min !== undefined && max !== undefined && min > max) problem(["eks", "nodeGroups", key, "maxSize"], `is below minSize (${min})`);
-      else if (desired !== undefined && ((min !== undefined && desired < min) || (max !== undefined && desired > max))) {
-        problem(["eks", "nodeGroups", key, "desiredSize"], `is outside minSize..maxSize (${min ?? 0}..${max ?? "?"})`);
+      else if (desired !== undefined && min !== undefined && max !== undefined && (desired < min || desired > max)) {
+        problem(["eks", "nodeGroups", key, "desiredSize"], `is outside minSize..maxSize (${min}..${max})`);
       }
     }
     const profiles = read(eks, ["fargateProfiles"], isRecord) ?? {};
     const fargateNamespaces = Object.values(profiles).flatMap((p) => (read(p, ["selectors"], Array.isArray) ?? []).map((sel: unknown) => read(sel, ["namespace"], isString)));
     const autoscaler = read(eks, ["addons", "autoscaler"], isString) ?? "karpenter";
-    if (Object.keys(nodeGroups).length === 0) {
+    if (Object.keys(nodeGroups).length === 0 && computeWellFormed) {
       if (Object.keys(profiles).length === 0) problem(["eks", "nodeGroups"], "is required when there are no fargateProfiles (a cluster needs compute for CoreDNS and the add-ons)");
       else {
         if (!fargateNamespaces.includes("kube-system")) problem(["eks", "fargateProfiles"], 'must select namespace "kube-system" when there are no nodeGroups (CoreDNS runs there)');
@@ -973,7 +975,7 @@ function crossFieldIssues(input: unknown): Issue[] {
   for (const [name, svc] of Object.entries(read(input, ["services"], isRecord) ?? {})) {
     if (read(svc, ["runtime"], isString) !== "eks") continue;
     const at = (...rest: (string | number)[]) => ["services", name, ...rest];
-    if (!eks) problem(at("runtime"), 'needs the eks section (an EKS cluster to run on); add eks, or use "ecs-fargate"');
+    if (read(input, ["eks"], (v): v is unknown => v !== undefined) === undefined) problem(at("runtime"), 'needs the eks section (an EKS cluster to run on); add eks, or use "ecs-fargate"');
     if (read(svc, ["secrets"], isRecord) && Object.keys(read(svc, ["secrets"], isRecord) ?? {}).length > 0) {
       problem(at("secrets"), "is an ECS option for now: on EKS, mount secrets with the Secrets Store CSI driver");
     }

@@ -25,6 +25,8 @@ const configWith = (changes: Record<string, unknown>): unknown => withChanges(ba
 
 
 const S3_BACKEND = { type: "s3", bucket: "acme-terraform-state" };
+/** The top-level settings, in the order the messages list them. */
+const CONFIG_SETTINGS = "name, production, accountId, region, availabilityZones, backend, aws, tags, network, ecr, ci, ecs, eks, services";
 
 describe("validateEnvironmentConfig: valid configurations", () => {
   test("a minimal configuration passes and yields the parsed data", () => {
@@ -267,12 +269,12 @@ describe("validateEnvironmentConfig: one message per problem", () => {
     const error = configError(null);
     expect(error.message).toBe(
       'invalid configuration for environment "prod" (1 problem):\n' +
-        "  prod: null is not an object (allowed settings: name, production, accountId, region, availabilityZones, backend, aws, tags, network, ecr, ci, ecs, services)",
+        `  prod: null is not an object (allowed settings: ${CONFIG_SETTINGS})`,
     );
   });
 
   const UNKNOWN: [string, Record<string, unknown>, string][] = [
-    ["top level", { regoin: "eu-west-1" }, "prod.regoin: is not a setting here (allowed: name, production, accountId, region, availabilityZones, backend, aws, tags, network, ecr, ci, ecs, services)"],
+    ["top level", { regoin: "eu-west-1" }, `prod.regoin: is not a setting here (allowed: ${CONFIG_SETTINGS})`],
     ["local backend", { backend: { type: "local", bucket: "x" } }, "prod.backend.bucket: is not a setting here (allowed: type, path)"],
     ["s3 backend", { backend: { ...S3_BACKEND, path: "state" } }, "prod.backend.path: is not a setting here (allowed: type, bucket, region, keyPrefix, kmsKeyId, dynamodbTable, roleArn)"],
     ["cloud backend", { backend: { type: "cloud", organization: "acme", workspace: "x" } }, "prod.backend.workspace: is not a setting here (allowed: type, organization, hostname, workspacePrefix)"],
@@ -513,7 +515,7 @@ describe("validateEnvironmentConfig: reporting", () => {
       { path: "prod.accountId", message: 'prod.accountId: "abc" is not a 12-digit AWS account id' },
       {
         path: "prod.extra",
-        message: "prod.extra: is not a setting here (allowed: name, production, accountId, region, availabilityZones, backend, aws, tags, network, ecr, ci, ecs, services)",
+        message: `prod.extra: is not a setting here (allowed: ${CONFIG_SETTINGS})`,
       },
       { path: "prod.availabilityZones[1]", message: 'prod.availabilityZones[1]: "eu-west-1a" is listed twice (each zone once)' },
       {

@@ -11,6 +11,8 @@ const KEY_ARN = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-12
 const ZONE = "Z0123456789ABCDEF";
 const DOMAIN = { name: "api.example.com", hostedZoneId: ZONE };
 const NGINX = "public.ecr.aws/nginx/nginx:1.27";
+/** The smallest valid eks section: services with runtime "eks" need one. */
+const EKS: NonNullable<EnvironmentConfig["eks"]> = { version: "1.32", nodeGroups: { system: { instanceTypes: ["t4g.large"], minSize: 1, maxSize: 3 } } };
 
 /** A valid configuration with a registry (`app`, `team/web`) and EC2 capacity (`general`), and no services. */
 function baseConfig(): EnvironmentConfig {
@@ -55,8 +57,8 @@ const AUTOSCALING_SETTINGS = "min, max, targetCpuPercent, targetMemoryPercent, r
 const SECRET_SETTINGS = "secretsManagerArn, jsonKey, ssmParameterArn, kmsKeyArn";
 const ECS_SETTINGS = "containerInsights, fargateSpot, ec2Capacity, serviceConnectNamespace, execLogRetentionDays";
 const CAPACITY_SETTINGS = "instanceType, minSize, maxSize, spot, rootVolumeSizeGiB";
-const CONFIG_SETTINGS = "name, production, accountId, region, availabilityZones, backend, aws, tags, network, ecr, ci, ecs, services";
-const SERVICE_NAME = "a service name (2-28 lower-case letters, digits and -)";
+const CONFIG_SETTINGS = "name, production, accountId, region, availabilityZones, backend, aws, tags, network, ecr, ci, ecs, eks, services";
+const SERVICE_NAME = "a service name (a DNS label of 2-28 lower-case letters, digits and -, starting with a letter and ending with a letter or digit)";
 const REPOSITORY_NAME = "an ECR repository name (2-256 lower-case letters and digits, separated by . _ - and /)";
 const TAG = "an image tag (1-128 of A-Za-z0-9_.-)";
 const REFERENCE = "an image reference with a registry and a tag or digest, such as public.ecr.aws/nginx/nginx:1.27";
@@ -77,6 +79,7 @@ describe("services and ecs: valid configurations", () => {
         },
         execLogRetentionDays: 30,
       },
+      eks: structuredClone(EKS),
       services: {
         "orders-api": {
           runtime: "ecs-fargate",
@@ -126,7 +129,8 @@ describe("services and ecs: valid configurations", () => {
 
   test.each(SERVICE_RUNTIMES)("a minimal %s service passes", (runtime) => {
     const changes = runtime === "ecs-ec2" ? { runtime, ec2Capacity: "general" } : { runtime };
-    expect(() => validateEnvironmentConfig(configWith(api(changes)), "prod")).not.toThrow();
+    const cluster = runtime === "eks" ? { eks: EKS } : {};
+    expect(() => validateEnvironmentConfig(configWith({ ...cluster, ...api(changes) }), "prod")).not.toThrow();
   });
 
   test.each([
@@ -140,13 +144,13 @@ describe("services and ecs: valid configurations", () => {
     ["ecr.imageSource with no repositories of its own", { ecr: { imageSource: { accountId: OTHER_ACCOUNT, region: "eu-west-1" } }, ...api() }],
     ["the largest Fargate size", api({ cpu: 16384, memoryMiB: 122880 })],
     ["sizes that are not Fargate's on EC2", api({ runtime: "ecs-ec2", ec2Capacity: "general", cpu: 300, memoryMiB: 700 })],
-    ["sizes that are not Fargate's on EKS", api({ runtime: "eks", cpu: 196608, memoryMiB: 128 })],
+    ["sizes that are not Fargate's on EKS", { eks: EKS, ...api({ runtime: "eks", cpu: 196608, memoryMiB: 128 }) }],
     ["awsvpc networking on EC2 stated", api({ runtime: "ecs-ec2", ec2Capacity: "general", networkMode: "awsvpc" })],
     ["exposure none stated, with a port", api({ exposure: "none", port: 8080 })],
     ["an internal service", api({ exposure: "internal", port: 8080, domain: DOMAIN })],
     ["autoscaling with min equal to max", api({ autoscaling: { min: 3, max: 3, targetCpuPercent: 10 } })],
     ["autoscaling on requests behind a load balancer only", api({ exposure: "public", port: 80, domain: DOMAIN, autoscaling: { min: 1, max: 2, requestsPerTarget: 1000000 } })],
-    ["a health check path without a load balancer (EKS probes use it)", api({ runtime: "eks", healthCheckPath: "/" })],
+    ["a health check path without a load balancer (EKS probes use it)", { eks: EKS, ...api({ runtime: "eks", healthCheckPath: "/" }) }],
     ["an SSM parameter with its key", api({ secrets: { TOKEN: { ssmParameterArn: PARAMETER_ARN, kmsKeyArn: KEY_ARN } } })],
     ["environment and secrets with different names", api({ environment: { DB_HOST: "db" }, secrets: { DB_PASSWORD: { secretsManagerArn: SECRET_ARN } } })],
     ["EC2 capacity with minSize equal to maxSize", { "ecs.ec2Capacity": { general: { instanceType: "c7i.2xlarge", minSize: 2, maxSize: 2 } } }],
@@ -247,7 +251,7 @@ describe("services: one message per problem with a setting's shape", () => {
     ],
     [
       "cpu out of range, fractional or a string",
-      { services: { api: eks({ cpu: 127 }), web: eks({ cpu: 196609 }), job: eks({ cpu: 256.5 }), cron: eks({ cpu: "256" }) } },
+      { eks: EKS, services: { api: eks({ cpu: 127 }), web: eks({ cpu: 196609 }), job: eks({ cpu: 256.5 }), cron: eks({ cpu: "256" }) } },
       [
         "prod.services.api.cpu: 127 is not a number of CPU units, a whole number from 128 to 196608",
         "prod.services.web.cpu: 196609 is not a number of CPU units, a whole number from 128 to 196608",
@@ -257,7 +261,7 @@ describe("services: one message per problem with a setting's shape", () => {
     ],
     [
       "memoryMiB out of range, fractional or a string",
-      { services: { api: eks({ memoryMiB: 127 }), web: eks({ memoryMiB: 983041 }), job: eks({ memoryMiB: 512.5 }), cron: eks({ memoryMiB: "512" }) } },
+      { eks: EKS, services: { api: eks({ memoryMiB: 127 }), web: eks({ memoryMiB: 983041 }), job: eks({ memoryMiB: 512.5 }), cron: eks({ memoryMiB: "512" }) } },
       [
         "prod.services.api.memoryMiB: 127 is not a memory size in MiB, a whole number from 128 to 983040",
         "prod.services.web.memoryMiB: 983041 is not a memory size in MiB, a whole number from 128 to 983040",
@@ -584,12 +588,12 @@ describe("services and ecs: rules between settings", () => {
     ],
     [
       "ec2Capacity with another runtime",
-      { services: { api: svc({ ec2Capacity: "general" }), web: svc({ runtime: "eks", ec2Capacity: "general" }) } },
+      { eks: EKS, services: { api: svc({ ec2Capacity: "general" }), web: svc({ runtime: "eks", ec2Capacity: "general" }) } },
       ['prod.services.api.ec2Capacity: "general" is only used with runtime "ecs-ec2"', 'prod.services.web.ec2Capacity: "general" is only used with runtime "ecs-ec2"'],
     ],
     [
       "networkMode with another runtime",
-      { services: { api: svc({ networkMode: "awsvpc" }), web: svc({ runtime: "eks", networkMode: "bridge" }) } },
+      { eks: EKS, services: { api: svc({ networkMode: "awsvpc" }), web: svc({ runtime: "eks", networkMode: "bridge" }) } },
       [
         'prod.services.api.networkMode: "awsvpc" is only used with runtime "ecs-ec2" (Fargate and EKS use their own networking)',
         'prod.services.web.networkMode: "bridge" is only used with runtime "ecs-ec2" (Fargate and EKS use their own networking)',
@@ -651,7 +655,7 @@ describe("services and ecs: rules between settings", () => {
     ],
     [
       "blue/green without a load balancer, and on EKS",
-      { "services.api": svc({ deployment: "blue-green" }), "services.k8s": svc({ runtime: "eks", deployment: "blue-green", exposure: "internal", port: 80, domain: DOMAIN }) },
+      { eks: EKS, "services.api": svc({ deployment: "blue-green" }), "services.k8s": svc({ runtime: "eks", deployment: "blue-green", exposure: "internal", port: 80, domain: DOMAIN }) },
       [
         'prod.services.api.deployment: "blue-green" needs a load balancer (exposure "public" or "internal"): blue/green shifts its traffic',
         'prod.services.k8s.deployment: "blue-green" is an ECS option; on EKS use the Deployment\'s rolling update',
@@ -744,6 +748,7 @@ describe("services and ecs: rules between settings", () => {
     expect(
       problemLines(
         configWith({
+          eks: EKS,
           "ecs.fargateSpot": "yes",
           "ecs.ec2Capacity": { general: { instanceType: "m7g.large", minSize: 3, maxSize: 2 } },
           services: {
@@ -769,6 +774,8 @@ describe("services and ecs: rules between settings", () => {
       `prod.services.worker.domain: {"name":"api.example.com","hostedZoneId":"${ZONE}"} is only used with exposure "public" or "internal"`,
       'prod.services.worker.secrets.REGION: "REGION" is also in environment; a variable comes from one of them',
       "prod.services.worker.secrets.REGION: {} must name either secretsManagerArn or ssmParameterArn, not both and not neither",
+      // The rules of EKS services come after the rules every service has.
+      'prod.services.worker.secrets: {"REGION":{}} is an ECS option for now: on EKS, mount secrets with the Secrets Store CSI driver',
     ]);
   });
 });

@@ -10,6 +10,8 @@ const NAMESPACE = "prod.internal";
 const QUEUE_SETTINGS = "visibilityTimeoutSeconds, maxReceiveCount, retentionDays";
 const AUTOSCALING_TARGETS = "targetCpuPercent, targetMemoryPercent, requestsPerTarget or queueMessagesPerTask";
 const NAMESPACE_WHAT = "a DNS-style namespace such as dev.internal";
+/** The smallest valid eks section: services with runtime "eks" need one. */
+const EKS: NonNullable<EnvironmentConfig["eks"]> = { version: "1.32", nodeGroups: { system: { instanceTypes: ["t4g.large"], minSize: 1, maxSize: 3 } } };
 
 /** A valid configuration with a repository (`app`), EC2 capacity (`general`), a Service Connect namespace, and no services. */
 function baseConfig(): EnvironmentConfig {
@@ -57,6 +59,7 @@ describe("valid configurations", () => {
   test("a queue worker, a Service Connect API with callers, and EKS services calling each other pass unchanged", () => {
     const input: EnvironmentConfig = {
       ...baseConfig(),
+      eks: structuredClone(EKS),
       services: {
         api: { ...FARGATE, port: 8080, serviceConnect: true, callers: ["worker", "web"] },
         worker: {
@@ -202,20 +205,20 @@ describe("rules between settings", () => {
       api({ queue: {}, autoscaling: { min: 1, max: 3 } }),
       [`prod.services.api.autoscaling: {"min":1,"max":3} needs a target: ${AUTOSCALING_TARGETS}`],
     ],
-    ["a queue on eks", { services: { api: eks({ queue: {} }) } }, ["prod.services.api.queue: {} is an ECS option for now; the EKS runtime does not create work queues"]],
+    ["a queue on eks", { eks: EKS, services: { api: eks({ queue: {} }) } }, ["prod.services.api.queue: {} is an ECS option for now; the EKS runtime does not create work queues"]],
     [
       "a queue with settings on eks",
-      { services: { api: eks({ queue: { retentionDays: 2 } }) } },
+      { eks: EKS, services: { api: eks({ queue: { retentionDays: 2 } }) } },
       ['prod.services.api.queue: {"retentionDays":2} is an ECS option for now; the EKS runtime does not create work queues'],
     ],
     [
       "a queue and queueMessagesPerTask on eks",
-      { services: { api: eks({ queue: {}, autoscaling: { min: 1, max: 2, queueMessagesPerTask: 5 } }) } },
+      { eks: EKS, services: { api: eks({ queue: {}, autoscaling: { min: 1, max: 2, queueMessagesPerTask: 5 } }) } },
       ["prod.services.api.queue: {} is an ECS option for now; the EKS runtime does not create work queues"],
     ],
     [
       "serviceConnect on eks",
-      { services: { api: eks({ port: 80, serviceConnect: true }) } },
+      { eks: EKS, services: { api: eks({ port: 80, serviceConnect: true }) } },
       ["prod.services.api.serviceConnect: true is an ECS option; on EKS services reach each other through Kubernetes Services"],
     ],
     [
@@ -239,7 +242,7 @@ describe("rules between settings", () => {
     ],
     [
       "serviceConnect on eks without a namespace or a port: every rule",
-      { "ecs.serviceConnectNamespace": undefined, services: { api: eks({ serviceConnect: true }) } },
+      { eks: EKS, "ecs.serviceConnectNamespace": undefined, services: { api: eks({ serviceConnect: true }) } },
       [
         "prod.services.api.serviceConnect: true is an ECS option; on EKS services reach each other through Kubernetes Services",
         "prod.services.api.serviceConnect: true needs ecs.serviceConnectNamespace (the Cloud Map namespace services register in)",
@@ -255,12 +258,12 @@ describe("rules between settings", () => {
     ["a caller when there is no other service", api({ port: 80, callers: ["web"] }), ['prod.services.api.callers[0]: "web" is not one of services (none)']],
     [
       "an EKS caller of an ECS service",
-      { services: { api: svc({ port: 80, callers: ["kube"] }), kube: eks() } },
+      { eks: EKS, services: { api: svc({ port: 80, callers: ["kube"] }), kube: eks() } },
       ['prod.services.api.callers[0]: "kube" runs on eks and this service on ecs-fargate; callers must run on the same platform'],
     ],
     [
       "an ECS caller of an EKS service",
-      { services: { kube: eks({ port: 80, callers: ["api", "web"] }), api: svc(), web: ec2() } },
+      { eks: EKS, services: { kube: eks({ port: 80, callers: ["api", "web"] }), api: svc(), web: ec2() } },
       [
         'prod.services.kube.callers[0]: "api" runs on ecs-fargate and this service on eks; callers must run on the same platform',
         'prod.services.kube.callers[1]: "web" runs on ecs-ec2 and this service on eks; callers must run on the same platform',
@@ -268,13 +271,13 @@ describe("rules between settings", () => {
     ],
     [
       "an EKS caller of an ecs-ec2 service",
-      { services: { web: ec2({ port: 80, callers: ["kube"] }), kube: eks() } },
+      { eks: EKS, services: { web: ec2({ port: 80, callers: ["kube"] }), kube: eks() } },
       ['prod.services.web.callers[0]: "kube" runs on eks and this service on ecs-ec2; callers must run on the same platform'],
     ],
     ["callers without a port", { services: { api: svc({ callers: ["web"] }), web: svc() } }, ['prod.services.api.callers: ["web"] needs port: the port the callers reach']],
     [
       "every callers rule at once",
-      { services: { api: svc({ callers: ["api", "orders", "kube", "web"] }), kube: eks(), web: svc() } },
+      { eks: EKS, services: { api: svc({ callers: ["api", "orders", "kube", "web"] }), kube: eks(), web: svc() } },
       [
         'prod.services.api.callers[0]: "api" is this service itself',
         'prod.services.api.callers[1]: "orders" is not one of services (kube, web)',
@@ -290,6 +293,7 @@ describe("rules between settings", () => {
     expect(
       problemLines(
         configWith({
+          eks: EKS,
           "ecs.serviceConnectNamespace": "Prod",
           services: {
             api: svc({ serviceConnect: true, callers: ["worker", "kube"] }),

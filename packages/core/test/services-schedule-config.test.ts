@@ -10,6 +10,8 @@ const NIGHTLY = "cron(0 3 * * ? *)";
 const LONG_RUNNING = "is a setting of long-running services; a scheduled task (schedule) runs to completion";
 const SCHEDULE = "a schedule: cron(...), rate(...) or at(...)";
 const TIMEZONE = "an IANA time zone such as Europe/Dublin";
+/** The smallest valid eks section: services with runtime "eks" need one. */
+const EKS: NonNullable<EnvironmentConfig["eks"]> = { version: "1.32", nodeGroups: { system: { instanceTypes: ["t4g.large"], minSize: 1, maxSize: 3 } } };
 
 /** A valid configuration with a registry (`app`), EC2 capacity (`general`) and a Service Connect namespace, and no services. */
 function baseConfig(): EnvironmentConfig {
@@ -76,7 +78,7 @@ describe("scheduled services: valid configurations", () => {
     ["a time zone with an offset", job({ timezone: "Etc/GMT+5" })],
     ["a command of one empty string", job({ command: [""] })],
     ["a command on a long-running service", { services: { api: svc({ schedule: undefined, port: 8080, command: ["serve", "--port", "8080"] }) } }],
-    ["a scheduled service beside long-running ones on every runtime", { services: { job: svc(), api: svc({ schedule: undefined, port: 80 }), kube: svc({ schedule: undefined, runtime: "eks" }), web: svc({ schedule: undefined, runtime: "ecs-ec2", ec2Capacity: "general" }) } }],
+    ["a scheduled service beside long-running ones on every runtime", { eks: EKS, services: { job: svc(), api: svc({ schedule: undefined, port: 80 }), kube: svc({ schedule: undefined, runtime: "eks" }), web: svc({ schedule: undefined, runtime: "ecs-ec2", ec2Capacity: "general" }) } }],
   ])("%s passes", (_what, changes) => {
     expect(() => validateEnvironmentConfig(configWith(changes), "prod")).not.toThrow();
   });
@@ -114,7 +116,7 @@ describe("scheduled services: one message per problem with a setting's shape", (
 describe("scheduled services: rules between settings", () => {
   test.each<[string, Record<string, unknown>, string[]]>([
     ["schedule on ecs-ec2", job({ runtime: "ecs-ec2", ec2Capacity: "general" }), [`prod.services.job.schedule: "${NIGHTLY}" runs scheduled tasks on "ecs-fargate" only for now, got runtime "ecs-ec2"`]],
-    ["schedule on eks", job({ runtime: "eks" }), [`prod.services.job.schedule: "${NIGHTLY}" runs scheduled tasks on "ecs-fargate" only for now, got runtime "eks"`]],
+    ["schedule on eks", { eks: EKS, ...job({ runtime: "eks" }) }, [`prod.services.job.schedule: "${NIGHTLY}" runs scheduled tasks on "ecs-fargate" only for now, got runtime "eks"`]],
     [
       "schedule on ecs-ec2 without a capacity",
       job({ runtime: "ecs-ec2" }),
@@ -124,7 +126,7 @@ describe("scheduled services: rules between settings", () => {
       ],
     ],
     ["timezone without schedule", job({ schedule: undefined, timezone: "Europe/Dublin" }), ['prod.services.job.timezone: "Europe/Dublin" is only used with schedule']],
-    ["timezone without schedule on eks", job({ schedule: undefined, runtime: "eks", timezone: "UTC" }), ['prod.services.job.timezone: "UTC" is only used with schedule']],
+    ["timezone without schedule on eks", { eks: EKS, ...job({ schedule: undefined, runtime: "eks", timezone: "UTC" }) }, ['prod.services.job.timezone: "UTC" is only used with schedule']],
     ["a malformed timezone without schedule", job({ schedule: undefined, timezone: "Dublin" }), [`prod.services.job.timezone: "Dublin" is not ${TIMEZONE}`, 'prod.services.job.timezone: "Dublin" is only used with schedule']],
   ])("%s", (_what, changes, expected) => {
     expect(problemLines(configWith(changes))).toEqual(expected);
@@ -160,7 +162,7 @@ describe("scheduled services: rules between settings", () => {
   });
 
   test("each scheduled service is checked on its own", () => {
-    const changes = { services: { job: svc({ port: 80 }), report: svc({ runtime: "eks" }), api: svc({ schedule: undefined, timezone: "UTC", port: 80 }) } };
+    const changes = { eks: EKS, services: { job: svc({ port: 80 }), report: svc({ runtime: "eks" }), api: svc({ schedule: undefined, timezone: "UTC", port: 80 }) } };
     expect(problemLines(configWith(changes))).toEqual([
       `prod.services.job.port: 80 ${LONG_RUNNING}`,
       `prod.services.report.schedule: "${NIGHTLY}" runs scheduled tasks on "ecs-fargate" only for now, got runtime "eks"`,
