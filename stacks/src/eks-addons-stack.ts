@@ -67,7 +67,10 @@ export class EksAddonsStack extends PlatformStack {
         values: { crds: { enabled: true, keep: true }, replicaCount: 2, podDisruptionBudget: { enabled: true } },
       });
     }
-    if (addons.logging === "fluent-bit") new FluentBit(this, "FluentBit", { cluster, clusterName, kmsKeyArn: cluster.keyArn });
+    if (addons.logging === "fluent-bit") {
+      // A key passed in through eks.secretsKmsKeyArn may not let CloudWatch Logs use it.
+      new FluentBit(this, "FluentBit", { cluster, clusterName, kmsKeyArn: config.eks!.secretsKmsKeyArn ? undefined : cluster.keyArn });
+    }
     if (addons.efsCsiDriver) {
       const role = new ServiceAccountRole(this, "EfsCsiDriverRole", {
         cluster,

@@ -51,7 +51,6 @@ export class EksWorkloadsStack extends PlatformStack {
         namespace: name,
         serviceAccount: name,
         mode: eks.workloadIdentity ?? "pod-identity",
-        roleName: `${config.name}-eks-${name}`,
         description: `Service ${name} of ${config.name} on EKS`,
       });
       const exposure = spec.exposure ?? "none";
@@ -71,6 +70,7 @@ export class EksWorkloadsStack extends PlatformStack {
           ? { min: Math.max(1, spec.autoscaling.min), max: spec.autoscaling.max, targetCpuPercent: spec.autoscaling.targetCpuPercent, targetMemoryPercent: spec.autoscaling.targetMemoryPercent }
           : undefined,
         ingress,
+        dependsOn: role.readyForPods,
         networkPolicy:
           eks.networkPolicies ?? true
             ? {

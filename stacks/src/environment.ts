@@ -40,6 +40,8 @@ export function buildEnvironment(app: App, config: ValidatedEnvironmentConfig): 
   const onEcs = Object.values(config.services ?? {}).some((s) => s.runtime.startsWith("ecs-"));
   const ecs = config.ecs || onEcs ? new EcsStack(app, config, { network, registry }) : undefined;
   const eks = config.eks ? new EksStack(app, config, { network }) : undefined;
+  // The cluster's access entries name the CI roles, which must exist first.
+  if (eks && ciAccess) eks.addDependency(ciAccess);
   const eksAddons = eks ? new EksAddonsStack(app, config, { eks }) : undefined;
   const eksWorkloads = eks && eksAddons ? new EksWorkloadsStack(app, config, { network, eks, addons: eksAddons, registry }) : undefined;
   return { network, registry, ciAccess, ecs, eks, eksAddons, eksWorkloads };

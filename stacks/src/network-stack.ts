@@ -22,7 +22,7 @@ export class NetworkStack extends PlatformStack {
       gatewayEndpoints: net.gatewayEndpoints,
       interfaceEndpoints: net.interfaceEndpoints,
       flowLogs: net.flowLogs,
-      kubernetes: net.kubernetes,
+      kubernetes: kubernetesTags(config),
     });
 
     new TerraformOutput(this, "vpc_id", { value: this.vpc.vpcId, description: "The VPC's id" });
@@ -34,4 +34,15 @@ export class NetworkStack extends PlatformStack {
       });
     }
   }
+}
+
+/**
+ * Subnet tags for EKS: the configured ones, and with an `eks` section always the cluster
+ * `<env>-eks`, whose load balancer controller finds its subnets by them.
+ */
+function kubernetesTags(config: ValidatedEnvironmentConfig): ValidatedEnvironmentConfig["network"]["kubernetes"] {
+  const given = config.network.kubernetes;
+  if (!config.eks) return given;
+  const clusterNames = [...new Set([...(given?.clusterNames ?? []), `${config.name}-eks`])];
+  return { ...given, clusterNames };
 }

@@ -24,12 +24,14 @@ const EC2_CAPACITY: EnvironmentConfig["ecs"] = { ec2Capacity: { general: { insta
 const FARGATE: ServiceInput = { runtime: "ecs-fargate", image: { repository: "app", tag: "1.0.0" }, cpu: 256, memoryMiB: 512 };
 const EC2: ServiceInput = { runtime: "ecs-ec2", ec2Capacity: "general", image: { reference: NGINX }, cpu: 256, memoryMiB: 512 };
 const EKS: ServiceInput = { runtime: "eks", image: { repository: "app", tag: "1.0.0" }, cpu: 256, memoryMiB: 512 };
+/** A cluster for the EKS services beside the ECS ones. */
+const EKS_CLUSTER: EnvironmentConfig["eks"] = { version: "1.32", nodeGroups: { system: { instanceTypes: ["t4g.large"], minSize: 1, maxSize: 3 } } };
 const PUBLIC = { port: 8080, exposure: "public", domain: { name: "api.example.com", hostedZoneId: ZONE } } as const;
 
 /** Every stack of an environment (with the registry and EC2 capacity) in one app. */
 function environment(services: Record<string, ServiceInput>, overrides: Partial<EnvironmentConfig> = {}): { app: App; stacks: EnvironmentStacks; ecs: EcsStack } {
   const app = Testing.app();
-  const stacks = buildEnvironment(app, testEnvironmentConfig({ ecr: ECR, ecs: EC2_CAPACITY, services, ...overrides }));
+  const stacks = buildEnvironment(app, testEnvironmentConfig({ ecr: ECR, ecs: EC2_CAPACITY, eks: EKS_CLUSTER, services, ...overrides }));
   expect(stacks.ecs).toBeInstanceOf(EcsStack);
   return { app, stacks, ecs: stacks.ecs! };
 }
@@ -97,14 +99,14 @@ describe("buildEnvironment and the ECS stack", () => {
     const app = Testing.app();
     expect(buildEnvironment(app, testEnvironmentConfig()).ecs).toBeUndefined();
     const withEks = Testing.app();
-    expect(buildEnvironment(withEks, testEnvironmentConfig({ ecr: ECR, services: { api: EKS, web: EKS } })).ecs).toBeUndefined();
-    expect(withEks.node.findAll().filter(TerraformStack.isStack).map((s) => s.node.id)).toEqual(["test-network", "test-registry"]);
+    expect(buildEnvironment(withEks, testEnvironmentConfig({ ecr: ECR, eks: EKS_CLUSTER, services: { api: EKS, web: EKS } })).ecs).toBeUndefined();
+    expect(withEks.node.findAll().filter(TerraformStack.isStack).map((s) => s.node.id)).toEqual(["test-network", "test-registry", "test-eks", "test-eks-addons", "test-eks-workloads"]);
   });
 
   test.each<[string, Partial<EnvironmentConfig>]>([
     ["a Fargate service", { ecr: ECR, services: { api: FARGATE } }],
     ["an EC2 service", { ecs: EC2_CAPACITY, services: { web: EC2 } }],
-    ["an ECS service beside an EKS service", { ecr: ECR, services: { api: FARGATE, kube: EKS } }],
+    ["an ECS service beside an EKS service", { ecr: ECR, eks: EKS_CLUSTER, services: { api: FARGATE, kube: EKS } }],
     ["an ecs section and no services", { ecs: {} }],
   ])("adds <env>-ecs for %s", (_what, overrides) => {
     const app = Testing.app();
@@ -441,7 +443,7 @@ describe("EcsStack addresses", () => {
 
   test("moving the only ECS service to eks removes the ECS stack, unless an ecs section keeps the cluster", () => {
     const moved = Testing.app();
-    expect(buildEnvironment(moved, testEnvironmentConfig({ ecr: ECR, services: { api: { ...FARGATE, runtime: "eks" } } })).ecs).toBeUndefined();
+    expect(buildEnvironment(moved, testEnvironmentConfig({ ecr: ECR, eks: EKS_CLUSTER, services: { api: { ...FARGATE, runtime: "eks" } } })).ecs).toBeUndefined();
     const kept = ecsOut({ api: { ...FARGATE, runtime: "eks" } });
     expect(resources(kept, "aws_ecs_service")).toEqual({});
     expect(Object.keys(addresses(kept, "Cluster_")).length).toBeGreaterThan(0);

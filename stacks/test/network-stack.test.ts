@@ -51,3 +51,29 @@ describe("NetworkStack", () => {
     });
   });
 });
+
+describe("NetworkStack subnet tags for EKS", () => {
+  const EKS = { version: "1.32", nodeGroups: { system: { instanceTypes: ["t4g.large"], minSize: 1, maxSize: 3 } } } as const;
+  const tagsOf = (out: SynthesizedStack, tier: string) =>
+    Object.values(out.resource!.aws_subnet)
+      .map((s) => s.tags as Record<string, string>)
+      .filter((t) => t.Tier === tier);
+
+  it("with an eks section, tags the public and private subnets for the cluster <env>-eks and its load balancers, without being asked", () => {
+    const { out } = synth({ name: "qa", eks: EKS });
+    for (const tags of tagsOf(out, "public")) expect(tags).toMatchObject({ "kubernetes.io/cluster/qa-eks": "shared", "kubernetes.io/role/elb": "1" });
+    for (const tags of tagsOf(out, "private")) expect(tags).toMatchObject({ "kubernetes.io/cluster/qa-eks": "shared", "kubernetes.io/role/internal-elb": "1" });
+  });
+
+  it("keeps configured cluster names and the Karpenter discovery tag, and lists <env>-eks once", () => {
+    const { out } = synth({ name: "qa", eks: EKS, network: { cidr: "10.0.0.0/16", natGateways: "single", kubernetes: { clusterNames: ["qa-eks", "legacy"], karpenterDiscovery: "qa-eks" } } });
+    for (const tags of tagsOf(out, "private")) {
+      expect(tags).toMatchObject({ "kubernetes.io/cluster/qa-eks": "shared", "kubernetes.io/cluster/legacy": "shared", "karpenter.sh/discovery": "qa-eks" });
+    }
+  });
+
+  it("adds no Kubernetes tags without an eks section or network.kubernetes", () => {
+    const { out } = synth({ name: "qa" });
+    for (const tier of ["public", "private"]) for (const tags of tagsOf(out, tier)) expect(Object.keys(tags).filter((k) => k.startsWith("kubernetes.io/"))).toEqual([]);
+  });
+});

@@ -3,7 +3,7 @@ import { ConfigError, problemsFromIssues } from "./config-error";
 import { fargateSizeProblem } from "./fargate-sizes";
 import { githubSubjects } from "./github-oidc";
 import { ipv4CidrContains, ipv4CidrsOverlap, parseIpv4Cidr, type Ipv4Cidr } from "./cidr";
-import { DNS_LABEL, EKS_ACCESS_LEVELS, EKS_LOG_TYPES, EKS_MANAGED_ADDONS, KUBERNETES_VERSIONS, LABEL_KEY, LABEL_VALUE, TAINT_EFFECTS, WORKLOAD_IDENTITY_MODES } from "./kubernetes";
+import { DNS_LABEL, RESERVED_NAMESPACES, EKS_ACCESS_LEVELS, EKS_LOG_TYPES, EKS_MANAGED_ADDONS, KUBERNETES_VERSIONS, LABEL_KEY, LABEL_VALUE, TAINT_EFFECTS, WORKLOAD_IDENTITY_MODES } from "./kubernetes";
 
 // ---------------------------------------------------------------------------------------------
 // Vocabulary shared by the configuration and the construct packages.
@@ -975,6 +975,9 @@ function crossFieldIssues(input: unknown): Issue[] {
   for (const [name, svc] of Object.entries(read(input, ["services"], isRecord) ?? {})) {
     if (read(svc, ["runtime"], isString) !== "eks") continue;
     const at = (...rest: (string | number)[]) => ["services", name, ...rest];
+    if ((RESERVED_NAMESPACES as readonly string[]).includes(name)) {
+      keyProblem(["services", name], `is a namespace that Kubernetes or the platform's add-ons use (${RESERVED_NAMESPACES.join(", ")}); a service on EKS gets a namespace of its own name, so choose another`);
+    }
     if (read(input, ["eks"], (v): v is unknown => v !== undefined) === undefined) problem(at("runtime"), 'needs the eks section (an EKS cluster to run on); add eks, or use "ecs-fargate"');
     if (read(svc, ["secrets"], isRecord) && Object.keys(read(svc, ["secrets"], isRecord) ?? {}).length > 0) {
       problem(at("secrets"), "is an ECS option for now: on EKS, mount secrets with the Secrets Store CSI driver");

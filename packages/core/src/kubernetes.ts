@@ -32,6 +32,9 @@ export type EksManagedAddon = (typeof EKS_MANAGED_ADDONS)[number];
 export const WORKLOAD_IDENTITY_MODES = ["pod-identity", "irsa"] as const;
 export type WorkloadIdentityMode = (typeof WORKLOAD_IDENTITY_MODES)[number];
 
+/** Namespaces that Kubernetes and the platform's add-ons use: no service on EKS may take one. */
+export const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease", "karpenter", "logging", "cert-manager", "external-dns"] as const;
+
 /** A Kubernetes DNS label (RFC 1123): names of namespaces, services and most objects. */
 export const DNS_LABEL = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 

@@ -30,6 +30,10 @@ export const NameRules = {
   kmsAlias: { kind: "KMS alias", maxLength: 250, allowed: /[a-zA-Z0-9/_-]/, lowerCase: false },
   /** ECR repositories: lower case letters, digits and `._/-`. */
   ecrRepository: { kind: "ECR repository name", maxLength: 256, allowed: /[a-z0-9._/-]/, lowerCase: true },
+  /** SQS queues: 80 letters, digits, `_` and `-`. */
+  sqsQueue: { kind: "SQS queue name", maxLength: 80, allowed: /[a-zA-Z0-9_-]/, lowerCase: false },
+  /** EventBridge rules: 64 letters, digits and `._-`. */
+  eventRule: { kind: "EventBridge rule name", maxLength: 64, allowed: /[a-zA-Z0-9._-]/, lowerCase: false },
   /** ECS clusters and services, EKS clusters and node groups: letters, digits, `_` and `-`. */
   cluster: { kind: "cluster name", maxLength: 100, allowed: /[a-zA-Z0-9_-]/, lowerCase: false },
 } as const satisfies Record<string, NameRule>;

@@ -646,6 +646,15 @@ describe("eks: rules between settings", () => {
     expect(lines[0]).toMatch(/^prod\.eks: "1\.32" is not an object/);
   });
 
+  test("a service on EKS may not take a namespace of Kubernetes or the add-ons", () => {
+    const reserved = "default, kube-system, kube-public, kube-node-lease, karpenter, logging, cert-manager, external-dns";
+    expect(problemLines(configWith({ services: { logging: svc(), karpenter: svc() } }))).toEqual([
+      `prod.services.logging: "logging" is a namespace that Kubernetes or the platform's add-ons use (${reserved}); a service on EKS gets a namespace of its own name, so choose another`,
+      `prod.services.karpenter: "karpenter" is a namespace that Kubernetes or the platform's add-ons use (${reserved}); a service on EKS gets a namespace of its own name, so choose another`,
+    ]);
+    expect(() => validateEnvironmentConfig(configWith({ services: { logging: svc({ runtime: "ecs-fargate" }) } }), "prod")).not.toThrow();
+  });
+
   test("desiredSize is compared only with two well-formed bounds", () => {
     expect(problemLines(configWith({ "eks.nodeGroups": { g: { instanceTypes: ["m7g.large"], minSize: 500, maxSize: 3, desiredSize: 4 } } }))).toEqual([
       `prod.eks.nodeGroups.g.minSize: 500 is not ${NODE_COUNT_0}`,
