@@ -113,6 +113,8 @@ export interface EksClusterProps {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
+const DNS_LABEL_RULE = "a DNS label (1-63 lower-case letters, digits and -, starting with a letter and ending with a letter or digit)";
+
 const ACCESS_POLICIES: Record<EksAccessLevel, string> = {
   "cluster-admin": "AmazonEKSClusterAdminPolicy",
   admin: "AmazonEKSAdminPolicy",
@@ -201,10 +203,15 @@ export class EksCluster extends Construct implements IEksCluster {
     const profileKeys = Object.keys(props.fargateProfiles ?? {});
     if (nodeGroupKeys.length === 0 && profileKeys.length === 0) fail("'nodeGroups' or 'fargateProfiles' must hold at least one entry: a cluster with no compute cannot run CoreDNS");
     for (const [key, version] of Object.entries(props.addonVersions ?? {})) {
-      if (!(key in MANAGED_ADDON_VERSIONS[props.version])) fail(`'addonVersions' key ${showValue(key)} must be one of ${Object.keys(MANAGED_ADDON_VERSIONS[props.version]).join(", ")}`);
+      if (!Object.hasOwn(MANAGED_ADDON_VERSIONS[props.version], key)) fail(`'addonVersions' key ${showValue(key)} must be one of ${Object.keys(MANAGED_ADDON_VERSIONS[props.version]).join(", ")}`);
       if (!/^v\d+\.\d+\.\d+(-eksbuild\.\d+)?$/.test(version ?? "")) fail(`'addonVersions.${key}' must be an add-on version such as v1.19.5-eksbuild.1, got ${showValue(version)}`);
     }
     this.addonVersions = { ...MANAGED_ADDON_VERSIONS[props.version], ...props.addonVersions };
+    const cniIdentity = props.cniIdentity ?? "irsa";
+    if (cniIdentity !== "irsa" && cniIdentity !== "pod-identity") fail(`'cniIdentity' must be "irsa" or "pod-identity", got ${showValue(cniIdentity)}`);
+    for (const key of nodeGroupKeys) {
+      if (!/^[a-z0-9][a-z0-9-]{0,19}$/.test(key)) fail(`'nodeGroups' key ${showValue(key)} must be 1-20 lower-case letters, digits and -`);
+    }
     this.vpc = props.vpc;
     const tags = (suffix = "") => ({ ...props.tags, Name: `${name}${suffix}` });
 
@@ -232,7 +239,7 @@ export class EksCluster extends Construct implements IEksCluster {
       });
       new KmsAlias(this, "KeyAlias", { name: `alias/${physicalName([name, "eks"], NameRules.kmsAlias)}`, targetKeyId: key.keyId });
       keyArn = key.arn;
-    } else if (!/^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/.test(keyArn)) {
+    } else if (!Token.isUnresolved(keyArn) && !/^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/.test(keyArn)) {
       fail(`'secretsKmsKeyArn' must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), got ${showValue(keyArn)}`);
     }
     this.keyArn = keyArn!;
@@ -337,6 +344,8 @@ export class EksCluster extends Construct implements IEksCluster {
         nodeGroups[key] = new NodeGroup(groupsScope, key, {
           ...options,
           clusterName: this.clusterName,
+          // EKS allows 63 characters and Terraform's suffix takes 26: long names end in a hash.
+          namePrefix: `${physicalName([name, key], { ...NameRules.cluster, maxLength: 36 })}-`,
           kubernetesVersion: props.version,
           nodeRoleArn: nodeRole.roleArn,
           subnetIds: subnets,
@@ -367,9 +376,10 @@ export class EksCluster extends Construct implements IEksCluster {
         if (!/^[a-z0-9][a-z0-9-]{0,19}$/.test(key)) fail(`'fargateProfiles' key ${showValue(key)} must be 1-20 lower-case letters, digits and -`);
         if (options.selectors.length < 1 || options.selectors.length > 5) fail(`'fargateProfiles.${key}.selectors' must hold 1 to 5 selectors, got ${options.selectors.length}`);
         options.selectors.forEach((selector, i) => {
-          if (!DNS_LABEL.test(selector.namespace)) fail(`'fargateProfiles.${key}.selectors[${i}].namespace' must be a DNS label, got ${showValue(selector.namespace)}`);
+          if (!DNS_LABEL.test(selector.namespace)) fail(`'fargateProfiles.${key}.selectors[${i}].namespace' must be ${DNS_LABEL_RULE}, got ${showValue(selector.namespace)}`);
           for (const [label, value] of Object.entries(selector.labels ?? {})) {
-            if (!LABEL_KEY.test(label) || !LABEL_VALUE.test(value)) fail(`'fargateProfiles.${key}.selectors[${i}].labels' must map label keys to label values, got ${showValue(label)}: ${showValue(value)}`);
+            if (!LABEL_KEY.test(label)) fail(`'fargateProfiles.${key}.selectors[${i}].labels' key ${showValue(label)} must be a Kubernetes label key (an optional DNS prefix and /, then 1-63 of A-Za-z0-9_.-)`);
+            if (!LABEL_VALUE.test(value)) fail(`'fargateProfiles.${key}.selectors[${i}].labels.${label}' must be a Kubernetes label value (0-63 of A-Za-z0-9_.-), got ${showValue(value)}`);
           }
         });
         profiles[key] = new EksFargateProfile(profilesScope, key, {
@@ -419,7 +429,7 @@ export class EksCluster extends Construct implements IEksCluster {
       if (entry.level === "cluster-admin") fail(`'access.${key}.namespaces' cannot limit "cluster-admin", which is cluster-wide; use "admin" for namespace administrators`);
       if (entry.namespaces.length === 0) fail(`'access.${key}.namespaces' must list at least one namespace; leave it out for cluster-wide access`);
       entry.namespaces.forEach((ns, i) => {
-        if (!DNS_LABEL.test(ns)) fail(`'access.${key}.namespaces[${i}]' must be a DNS label, got ${showValue(ns)}`);
+        if (!DNS_LABEL.test(ns)) fail(`'access.${key}.namespaces[${i}]' must be ${DNS_LABEL_RULE}, got ${showValue(ns)}`);
       });
     }
     const env = AwsEnvironment.of(this);

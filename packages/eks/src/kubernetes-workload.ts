@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Token } from "cdktf";
+import { Token, type ITerraformDependable } from "cdktf";
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { HorizontalPodAutoscalerV2 } from "@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2";
 import { IngressV1 } from "@cdktf/provider-kubernetes/lib/ingress-v1";
@@ -78,6 +78,12 @@ export interface KubernetesWorkloadProps {
   readonly networkPolicy?: WorkloadNetworkPolicy;
   /** Extra labels on every object; app.kubernetes.io/name, app.kubernetes.io/managed-by and pod-security.kubernetes.io/* are the workload's. @default {} */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * What the pods need before the first one starts, such as the Pod Identity association of the
+   * service account's role (EKS injects credentials only into pods created after it exists).
+   * @default []
+   */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 const DNS_LABEL = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -210,6 +216,7 @@ export class KubernetesWorkload extends Construct {
     const seccompProfile = { type: "RuntimeDefault" };
     this.deployment = new DeploymentV1(this, "Deployment", {
       metadata,
+      dependsOn: props.dependsOn,
       waitForRollout: true,
       spec: {
         // With an autoscaler, Terraform sets the first count only; the autoscaler owns it afterwards.

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn } from "cdktf";
+import { Fn, type ITerraformDependable } from "cdktf";
 import { EksPodIdentityAssociation } from "@cdktf/provider-aws/lib/eks-pod-identity-association";
 import {
   AwsEnvironment,
@@ -52,6 +52,15 @@ export class ServiceAccountRole extends Construct implements IRole {
   public readonly principalArn: string;
   public readonly principalAccountId: string;
   public readonly mode: WorkloadIdentityMode;
+  /**
+   * The role, its permissions so far and (Pod Identity) its association: what pods of the
+   * service account need before they start, for `dependsOn`.
+   */
+  public get readyForPods(): ITerraformDependable[] {
+    return [...this.role.withPermissions, ...(this.association ? [this.association] : [])];
+  }
+  /** The Pod Identity association, when created here. */
+  public readonly association?: EksPodIdentityAssociation;
   /** The annotations the service account needs: the role ARN for IRSA, none for Pod Identity. */
   public readonly serviceAccountAnnotations: Readonly<Record<string, string>>;
 
@@ -94,7 +103,7 @@ export class ServiceAccountRole extends Construct implements IRole {
       managedPolicyArns: props.managedPolicyArns,
     });
     if (mode === "pod-identity" && (props.associate ?? true)) {
-      new EksPodIdentityAssociation(this, "Association", {
+      this.association = new EksPodIdentityAssociation(this, "Association", {
         clusterName: props.cluster.clusterName,
         namespace: props.namespace,
         serviceAccount: props.serviceAccount,

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { type ITerraformDependable } from "cdktf";
-import { AwsEnvironment, type PolicyStatement } from "@platform/core";
+import { AwsEnvironment, NameRules, physicalName, type PolicyStatement } from "@platform/core";
 import type { IEksCluster } from "../eks-cluster";
 import { ServiceAccountRole } from "../service-account-role";
 import { HELM_CHARTS } from "../versions";
@@ -16,8 +16,9 @@ export interface AwsLoadBalancerControllerProps {
 
 /**
  * The AWS Load Balancer Controller (kube-system), which turns Ingresses into ALBs and
- * LoadBalancer Services into NLBs. Its role may change only load balancers, target groups and
- * security groups that carry this cluster's `elbv2.k8s.aws/cluster` tag.
+ * LoadBalancer Services into NLBs. Its role may change and delete only load balancers, target
+ * groups and security groups that carry this cluster's `elbv2.k8s.aws/cluster` tag; as in the
+ * controller's published policy, it may also open any security group to its load balancers.
  *
  * Construct ids (public API): `Role`, `Chart`.
  */
@@ -32,6 +33,7 @@ export class AwsLoadBalancerController extends Construct {
       cluster: props.cluster,
       namespace: "kube-system",
       serviceAccount: "aws-load-balancer-controller",
+      roleName: physicalName([props.clusterName, "aws-load-balancer-controller"], NameRules.iamRole),
       description: `AWS Load Balancer Controller of ${props.clusterName}`,
     });
     for (const statement of loadBalancerControllerPolicy(props.clusterName, env.partition)) this.role.addToPrincipalPolicy(statement);
@@ -50,7 +52,7 @@ export class AwsLoadBalancerController extends Construct {
         defaultTags: { "platform:environment": env.environment },
         podDisruptionBudget: { maxUnavailable: 1 },
       },
-      dependsOn: [...(props.dependsOn ?? []), ...this.role.role.withPermissions],
+      dependsOn: [...(props.dependsOn ?? []), ...this.role.readyForPods],
     });
   }
 }
@@ -59,6 +61,9 @@ export class AwsLoadBalancerController extends Construct {
 function loadBalancerControllerPolicy(clusterName: string, partition: string): PolicyStatement[] {
   const ownTag = { StringEquals: { "aws:ResourceTag/elbv2.k8s.aws/cluster": clusterName } };
   const creatingOwn = { StringEquals: { "aws:RequestTag/elbv2.k8s.aws/cluster": clusterName } };
+  const lb = `arn:${partition}:elasticloadbalancing:*:*`;
+  // Everything the controller creates carries its tags: load balancers, target groups, listeners and rules.
+  const taggable = [`${lb}:targetgroup/*/*`, `${lb}:loadbalancer/net/*/*`, `${lb}:loadbalancer/app/*/*`, `${lb}:listener/net/*/*/*`, `${lb}:listener/app/*/*/*`, `${lb}:listener-rule/net/*/*/*`, `${lb}:listener-rule/app/*/*/*`];
   return [
     {
       Sid: "CreateTheServiceLinkedRole",
@@ -130,6 +135,7 @@ function loadBalancerControllerPolicy(clusterName: string, partition: string): P
         "elasticloadbalancing:AddListenerCertificates",
         "elasticloadbalancing:RemoveListenerCertificates",
         "elasticloadbalancing:ModifyRule",
+        "elasticloadbalancing:SetRulePriorities",
         "elasticloadbalancing:SetWebAcl",
       ],
       Resource: "*",
@@ -138,23 +144,15 @@ function loadBalancerControllerPolicy(clusterName: string, partition: string): P
       Sid: "TagOwnLoadBalancers",
       Effect: "Allow",
       Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
-      Resource: [
-        `arn:${partition}:elasticloadbalancing:*:*:targetgroup/*/*`,
-        `arn:${partition}:elasticloadbalancing:*:*:loadbalancer/net/*/*`,
-        `arn:${partition}:elasticloadbalancing:*:*:loadbalancer/app/*/*`,
-      ],
+      Resource: taggable,
       Condition: ownTag,
     },
     {
       Sid: "TagOnCreate",
       Effect: "Allow",
       Action: "elasticloadbalancing:AddTags",
-      Resource: [
-        `arn:${partition}:elasticloadbalancing:*:*:targetgroup/*/*`,
-        `arn:${partition}:elasticloadbalancing:*:*:loadbalancer/net/*/*`,
-        `arn:${partition}:elasticloadbalancing:*:*:loadbalancer/app/*/*`,
-      ],
-      Condition: { StringEquals: { "elasticloadbalancing:CreateAction": ["CreateTargetGroup", "CreateLoadBalancer"] } },
+      Resource: taggable,
+      Condition: { StringEquals: { "elasticloadbalancing:CreateAction": ["CreateTargetGroup", "CreateLoadBalancer", "CreateListener", "CreateRule"] } },
     },
     {
       Sid: "ManageOwnLoadBalancers",
@@ -168,6 +166,9 @@ function loadBalancerControllerPolicy(clusterName: string, partition: string): P
         "elasticloadbalancing:ModifyTargetGroup",
         "elasticloadbalancing:ModifyTargetGroupAttributes",
         "elasticloadbalancing:DeleteTargetGroup",
+        "elasticloadbalancing:ModifyListenerAttributes",
+        "elasticloadbalancing:ModifyCapacityReservation",
+        "elasticloadbalancing:ModifyIpPools",
       ],
       Resource: "*",
       Condition: ownTag,

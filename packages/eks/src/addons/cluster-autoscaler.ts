@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { type ITerraformDependable } from "cdktf";
-import { AwsEnvironment } from "@platform/core";
+import { AwsEnvironment, NameRules, physicalName } from "@platform/core";
 import type { IEksCluster } from "../eks-cluster";
 import { ServiceAccountRole } from "../service-account-role";
 import { HELM_CHARTS } from "../versions";
@@ -31,6 +31,7 @@ export class ClusterAutoscaler extends Construct {
       cluster: props.cluster,
       namespace: "kube-system",
       serviceAccount: "cluster-autoscaler",
+      roleName: physicalName([props.clusterName, "cluster-autoscaler"], NameRules.iamRole),
       description: `Cluster Autoscaler of ${props.clusterName}`,
     });
     this.role.addToPrincipalPolicy({
@@ -67,7 +68,7 @@ export class ClusterAutoscaler extends Construct {
         rbac: { serviceAccount: { create: true, name: "cluster-autoscaler" } },
         extraArgs: { "balance-similar-node-groups": true, "skip-nodes-with-system-pods": false, expander: "least-waste" },
       },
-      dependsOn: [...(props.dependsOn ?? []), ...this.role.role.withPermissions],
+      dependsOn: [...(props.dependsOn ?? []), ...this.role.readyForPods],
     });
   }
 }

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { type ITerraformDependable } from "cdktf";
-import { AwsEnvironment, ValidationError, showValue } from "@platform/core";
+import { AwsEnvironment, ValidationError, showValue, NameRules, physicalName } from "@platform/core";
 import type { IEksCluster } from "../eks-cluster";
 import { ServiceAccountRole } from "../service-account-role";
 import { HELM_CHARTS } from "../versions";
@@ -37,6 +37,7 @@ export class ExternalDns extends Construct {
       cluster: props.cluster,
       namespace: "external-dns",
       serviceAccount: "external-dns",
+      roleName: physicalName([props.clusterName, "external-dns"], NameRules.iamRole),
       description: `external-dns of ${props.clusterName}`,
     });
     this.role.addToPrincipalPolicy({
@@ -64,7 +65,7 @@ export class ExternalDns extends Construct {
         extraArgs: props.hostedZoneIds.map((zone) => `--zone-id-filter=${zone}`),
         sources: ["service", "ingress"],
       },
-      dependsOn: [...(props.dependsOn ?? []), ...this.role.role.withPermissions],
+      dependsOn: [...(props.dependsOn ?? []), ...this.role.readyForPods],
     });
   }
 }

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { type ITerraformDependable } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { AwsEnvironment, LOG_RETENTION_DAYS, ValidationError, showValue } from "@platform/core";
+import { AwsEnvironment, LOG_RETENTION_DAYS, ValidationError, showValue, NameRules, physicalName } from "@platform/core";
 import type { IEksCluster } from "../eks-cluster";
 import { ServiceAccountRole } from "../service-account-role";
 import { HELM_CHARTS } from "../versions";
@@ -10,8 +10,12 @@ import { HelmChartRelease } from "./helm-chart-release";
 export interface FluentBitProps {
   readonly cluster: IEksCluster;
   readonly clusterName: string;
-  /** A KMS key that CloudWatch Logs may use for `/aws/eks/<cluster>/*` (the cluster's key). */
-  readonly kmsKeyArn: string;
+  /**
+   * A KMS key that CloudWatch Logs may use for `/aws/eks/<cluster>/*` (the key `EksCluster`
+   * creates allows it).
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly kmsKeyArn?: string;
   /** @default 365 */
   readonly retentionDays?: number;
   /** @default [] */
@@ -44,6 +48,7 @@ export class FluentBit extends Construct {
       cluster: props.cluster,
       namespace: "logging",
       serviceAccount: "fluent-bit",
+      roleName: physicalName([props.clusterName, "fluent-bit"], NameRules.iamRole),
       description: `Fluent Bit of ${props.clusterName}`,
     });
     this.role.addToPrincipalPolicy({
@@ -63,7 +68,7 @@ export class FluentBit extends Construct {
         kinesis: { enabled: false },
         elasticsearch: { enabled: false },
       },
-      dependsOn: [...(props.dependsOn ?? []), ...this.role.role.withPermissions],
+      dependsOn: [...(props.dependsOn ?? []), ...this.role.readyForPods],
     });
   }
 }

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { type ITerraformDependable } from "cdktf";
+import { Token, type ITerraformDependable } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import type { HelmChart } from "../versions";
 
@@ -34,7 +34,7 @@ export class HelmChartRelease extends Construct {
       repository: props.chart.repository,
       chart: props.chart.chart,
       version: props.chart.version,
-      values: [JSON.stringify(props.values)],
+      values: [JSON.stringify(escapeTemplates(props.values))],
       atomic: true,
       cleanupOnFail: true,
       wait: true,
@@ -43,4 +43,15 @@ export class HelmChartRelease extends Construct {
       dependsOn: props.dependsOn,
     });
   }
+}
+
+/**
+ * Literal `${...}` and `%{...}` in chart values (Fluent Bit's `${HOSTNAME}`, say) are for the
+ * chart, not Terraform: escaped as `$${` and `%%{`. Strings that hold references are left alone.
+ */
+function escapeTemplates(value: unknown): unknown {
+  if (typeof value === "string") return Token.isUnresolved(value) ? value : value.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
+  if (Array.isArray(value)) return value.map(escapeTemplates);
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeTemplates(v)]));
+  return value;
 }

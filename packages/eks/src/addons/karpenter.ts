@@ -66,7 +66,7 @@ export class Karpenter extends Construct {
     const cluster = props.cluster;
 
     this.queue = new SqsQueue(this, "InterruptionQueue", {
-      name: physicalName([name, "karpenter"], NameRules.loadBalancer).slice(0, 80),
+      name: physicalName([name, "karpenter"], NameRules.sqsQueue),
       messageRetentionSeconds: 300,
       sqsManagedSseEnabled: true,
     });
@@ -94,7 +94,7 @@ export class Karpenter extends Construct {
     for (const [event, pattern] of Object.entries(INTERRUPTION_EVENTS)) {
       const holder = new Construct(rules, event);
       const rule = new CloudwatchEventRule(holder, "Rule", {
-        name: physicalName([name, "karpenter", event], NameRules.loadBalancer).slice(0, 64),
+        name: physicalName([name, "karpenter", event], NameRules.eventRule),
         description: `Karpenter of ${name}: ${pattern["detail-type"][0]}`,
         eventPattern: JSON.stringify(pattern),
       });
@@ -115,6 +115,7 @@ export class Karpenter extends Construct {
       cluster,
       namespace: "karpenter",
       serviceAccount: "karpenter",
+      roleName: physicalName([name, "karpenter"], NameRules.iamRole),
       description: `Karpenter controller of ${name}`,
     });
     const tagged = { StringEquals: { [`aws:ResourceTag/kubernetes.io/cluster/${name}`]: "owned" } };
@@ -167,10 +168,14 @@ export class Karpenter extends Construct {
       namespace: "karpenter",
       values: {
         settings: { clusterName: name, clusterEndpoint: cluster.endpoint, interruptionQueue: this.queue.name },
+        // Pods cannot reach the instance metadata service (hop limit 1) to learn the region.
+        controller: {
+          env: [{ name: "AWS_REGION", value: env.region }],
+          resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+        },
         serviceAccount: { create: true, name: "karpenter" },
         replicas: 2,
         podDisruptionBudget: { name: "karpenter", maxUnavailable: 1 },
-        controller: { resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } } },
         // Karpenter must not run on the nodes it manages.
         affinity: {
           nodeAffinity: {
@@ -180,7 +185,7 @@ export class Karpenter extends Construct {
           },
         },
       },
-      dependsOn: [...(props.dependsOn ?? []), nodeAccess, ...this.role.role.withPermissions],
+      dependsOn: [...(props.dependsOn ?? []), nodeAccess, ...this.role.readyForPods],
     });
 
     const nodeClass = {

@@ -33,7 +33,10 @@ export interface NodeGroupOptions {
 }
 
 export interface NodeGroupProps extends NodeGroupOptions {
+  /** The cluster's name as a reference, so that the group waits for the cluster. */
   readonly clusterName: string;
+  /** The group's name prefix (at most 37 characters): Terraform appends a unique suffix. */
+  readonly namePrefix: string;
   readonly kubernetesVersion: string;
   readonly nodeRoleArn: string;
   readonly subnetIds: string[];
@@ -66,10 +69,9 @@ export class NodeGroup extends Construct {
     const fail = (message: string): never => {
       throw new ValidationError(message, this);
     };
-    if (!/^[a-z0-9][a-z0-9-]{0,19}$/.test(id)) fail(`'nodeGroups' key ${showValue(id)} must be 1-20 lower-case letters, digits and -`);
     if (props.instanceTypes.length === 0) fail(`${at}.instanceTypes' must list at least one EC2 instance type`);
     props.instanceTypes.forEach((type, i) => {
-      if (!/^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$/.test(type)) fail(`${at}.instanceTypes[${i}]' must be an EC2 instance type such as m7g.large, got ${showValue(type)}`);
+      if (!/^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+(-[a-z0-9]+)*$/.test(type)) fail(`${at}.instanceTypes[${i}]' must be an EC2 instance type such as m7g.large, got ${showValue(type)}`);
     });
     const arches = new Set(props.instanceTypes.map(architectureOf));
     if (arches.size > 1) fail(`${at}.instanceTypes' must share one CPU architecture (a node group has one image), got ${props.instanceTypes.join(", ")}`);
@@ -90,13 +92,13 @@ export class NodeGroup extends Construct {
       if (!LABEL_VALUE.test(value)) fail(`${at}.labels.${key}' must be a Kubernetes label value (0-63 of A-Za-z0-9_.-), got ${showValue(value)}`);
     }
     (props.taints ?? []).forEach((taint, i) => {
-      if (!LABEL_KEY.test(taint.key)) fail(`${at}.taints[${i}].key' must be a Kubernetes taint key, got ${showValue(taint.key)}`);
+      if (!LABEL_KEY.test(taint.key)) fail(`${at}.taints[${i}].key' must be a Kubernetes taint key (an optional DNS prefix and /, then 1-63 of A-Za-z0-9_.-), got ${showValue(taint.key)}`);
       if (!LABEL_VALUE.test(taint.value ?? "")) fail(`${at}.taints[${i}].value' must be a Kubernetes label value (0-63 of A-Za-z0-9_.-), got ${showValue(taint.value)}`);
       if (!(TAINT_EFFECTS as readonly string[]).includes(taint.effect)) {
         fail(`${at}.taints[${i}].effect' must be one of ${TAINT_EFFECTS.join(", ")}, got ${showValue(taint.effect)}`);
       }
     });
-    const name = `${props.clusterName}-${id}`;
+    const name = props.namePrefix.replace(/-$/, "");
 
     const template = new LaunchTemplate(this, "LaunchTemplate", {
       namePrefix: `${name}-`,
@@ -110,7 +112,7 @@ export class NodeGroup extends Construct {
     });
     this.resource = new EksNodeGroup(this, "Resource", {
       clusterName: props.clusterName,
-      nodeGroupNamePrefix: `${name}-`.slice(0, 37),
+      nodeGroupNamePrefix: props.namePrefix,
       version: props.kubernetesVersion,
       nodeRoleArn: props.nodeRoleArn,
       subnetIds: props.subnetIds,
@@ -130,7 +132,7 @@ export class NodeGroup extends Construct {
   }
 }
 
-/** Graviton instance families have a `g` after the generation digit: m7g, c7gn, t4g, r8gd. */
+/** Graviton instance families have a `g` after the generation digit (m7g, c7gn, t4g, r8gd), and a1 is the first Graviton. */
 export function architectureOf(instanceType: string): "x86_64" | "arm64" {
-  return /^[a-z]+\d+[a-z-]*g[a-z-]*\./.test(instanceType) ? "arm64" : "x86_64";
+  return /^[a-z]+\d+[a-z-]*g[a-z-]*\./.test(instanceType) || /^a1\./.test(instanceType) ? "arm64" : "x86_64";
 }
