@@ -72,7 +72,7 @@ export class ServiceAccountRole extends Construct implements IRole {
     };
     const mode = props.mode ?? "pod-identity";
     if (mode !== "pod-identity" && mode !== "irsa") fail(`'mode' must be "pod-identity" or "irsa", got ${showValue(mode)}`);
-    if (!DNS_LABEL.test(props.namespace)) fail(`'namespace' must be a DNS label (1-63 lower-case letters, digits and -, starting with a letter), got ${showValue(props.namespace)}`);
+    if (!DNS_LABEL.test(props.namespace)) fail(`'namespace' must be a DNS label (1-63 lower-case letters, digits and -, starting with a letter and ending with a letter or digit), got ${showValue(props.namespace)}`);
     if (!/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/.test(props.serviceAccount)) {
       fail(`'serviceAccount' must be a DNS subdomain (lower-case letters, digits, . and -), got ${showValue(props.serviceAccount)}`);
     }

@@ -21,7 +21,7 @@ export interface HelmChartReleaseProps {
  */
 export class HelmChartRelease extends Construct {
   public readonly release: Release;
-  /** The values as rendered into the release (for tests and reviews). */
+  /** The values as given (the release holds them with literal `${` escaped for Terraform). */
   public readonly values: Record<string, unknown>;
 
   constructor(scope: Construct, id: string, props: HelmChartReleaseProps) {
