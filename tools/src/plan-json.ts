@@ -1,16 +1,59 @@
 // Reading `terraform show -json` plans: change counts, and the outputs a downstream stack would
 // read from this stack's state once it is applied.
 
-/** The parts of Terraform's JSON plan format that the tools read. */
+/** The parts of Terraform's JSON plan format (`terraform show -json`, format 1.x) that the tools read. */
 export interface PlanJson {
-  readonly resource_changes?: readonly {
-    readonly address: string;
-    readonly change: { readonly actions: readonly string[] };
-  }[];
-  readonly output_changes?: Record<
-    string,
-    { readonly after?: unknown; readonly after_unknown?: unknown; readonly after_sensitive?: unknown }
-  >;
+  readonly format_version?: string;
+  readonly terraform_version?: string;
+  readonly resource_changes?: readonly ResourceChangeJson[];
+  readonly output_changes?: Record<string, OutputChangeJson>;
+  /** Whether planning stopped on an error (the plan is then incomplete). */
+  readonly errored?: boolean;
+}
+
+/** One entry of `resource_changes`. */
+export interface ResourceChangeJson {
+  readonly address: string;
+  /** The address before a `moved` block (or a refactoring) moved it. */
+  readonly previous_address?: string;
+  readonly module_address?: string;
+  readonly mode?: string;
+  readonly type?: string;
+  readonly name?: string;
+  readonly index?: unknown;
+  readonly provider_name?: string;
+  /** Set when the change is to a deposed object (left over from a create-before-destroy replacement). */
+  readonly deposed?: string;
+  readonly change: ChangeJson;
+  /** Why Terraform chose this action, e.g. `replace_because_cannot_update`, `delete_because_no_resource_config`. */
+  readonly action_reason?: string;
+}
+
+/** A change of a resource: the values before and after, and which parts are unknown or sensitive. */
+export interface ChangeJson {
+  readonly actions: readonly string[];
+  readonly before?: unknown;
+  readonly after?: unknown;
+  /** `true`, or a tree shaped like `after` with `true` where the value is only known after apply. */
+  readonly after_unknown?: unknown;
+  /** `true`, or a tree shaped like `before` with `true` where the value is sensitive. */
+  readonly before_sensitive?: unknown;
+  /** `true`, or a tree shaped like `after` with `true` where the value is sensitive. */
+  readonly after_sensitive?: unknown;
+  /** The attribute paths that force a replacement, each a list of keys and indices. */
+  readonly replace_paths?: readonly (readonly (string | number)[])[];
+  /** Set when the resource is imported. */
+  readonly importing?: { readonly id?: string; readonly identity?: unknown };
+}
+
+/** One entry of `output_changes`. */
+export interface OutputChangeJson {
+  readonly actions?: readonly string[];
+  readonly before?: unknown;
+  readonly after?: unknown;
+  readonly after_unknown?: unknown;
+  readonly before_sensitive?: unknown;
+  readonly after_sensitive?: unknown;
 }
 
 export interface ChangeCounts {

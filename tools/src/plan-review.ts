@@ -1,0 +1,84 @@
+// Plans an environment's stacks for review: `terraform init`, `plan -out` and `show -json` for
+// each stack in the dependency order of `manifest.json`, with the plan JSON kept for rendering.
+//
+// Online (credentials at hand): in the synthesized stacks themselves, against their real state
+// backends, read-only (`-lock=false`). A stack whose upstream stack has pending changes is
+// marked: its plan reads the upstream's current outputs, not the ones it will have.
+//
+// Offline (an environment with `aws.offline`, such as local): through the validate harness, in a
+// scratch copy against empty state, where each downstream stack reads its upstream's planned
+// outputs. Stacks whose providers cannot be had offline are listed as not planned.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { countChanges, type PlanJson } from "./plan-json";
+import type { EnvironmentPlan, StackPlan } from "./plan-markdown";
+import { terraform } from "./terraform";
+import { dependencyOrder, validateApp, type ValidateAppOptions } from "./validate";
+
+interface Manifest {
+  readonly stacks: Record<string, { readonly synthesizedStackPath: string; readonly dependencies: readonly string[] }>;
+}
+
+/** Whether a plan changes anything: resources, or outputs a downstream stack reads. */
+export function hasChanges(plan: PlanJson | undefined): boolean {
+  if (!plan) return false;
+  const counts = countChanges(plan);
+  if (counts.add + counts.change + counts.destroy + counts.replace > 0) return true;
+  return Object.values(plan.output_changes ?? {}).some((c) => !(c as { actions?: string[] }).actions?.every((a) => a === "no-op"));
+}
+
+/** Plans every stack of a synthesized app in place, against its real backends. */
+export async function planAppOnline(environment: string, outdir: string, env: NodeJS.ProcessEnv): Promise<EnvironmentPlan> {
+  const manifest = readManifest(outdir);
+  const plans = new Map<string, StackPlan>();
+  for (const name of dependencyOrder(manifest)) {
+    const entry = manifest.stacks[name];
+    const dir = path.join(outdir, path.dirname(entry.synthesizedStackPath));
+    const staleUpstreams = entry.dependencies.filter((d) => hasChanges(plans.get(d)?.plan) || plans.get(d)?.error !== undefined);
+    const steps = [
+      ["init", "-input=false", "-no-color"],
+      ["plan", "-input=false", "-no-color", "-lock=false", "-out=plan.tfplan"],
+    ];
+    let error: string | undefined;
+    for (const args of steps) {
+      const run = await terraform(args, dir, env);
+      if (run.code !== 0) {
+        error = `terraform ${args[0]} failed:\n${(run.stderr || run.stdout).trim()}`;
+        break;
+      }
+    }
+    if (!error) {
+      const show = await terraform(["show", "-json", "-no-color", "plan.tfplan"], dir, env);
+      if (show.code === 0) plans.set(name, { stack: name, plan: JSON.parse(show.stdout) as PlanJson, staleUpstreams });
+      else error = `terraform show failed:\n${show.stderr.trim()}`;
+    }
+    if (error) plans.set(name, { stack: name, error, staleUpstreams });
+  }
+  return { environment, stacks: [...plans.values()] };
+}
+
+/** Plans an offline environment through the validate harness (a scratch copy, empty state). */
+export async function planAppOffline(environment: string, options: ValidateAppOptions): Promise<EnvironmentPlan> {
+  const reports = await validateApp(options);
+  const stacks: StackPlan[] = [];
+  for (const report of reports) {
+    if (report.status === "not-validated") {
+      stacks.push({ stack: report.stack, skipped: report.detail });
+    } else if (report.status === "failed") {
+      stacks.push({ stack: report.stack, error: report.detail });
+    } else if (report.mode === "validate") {
+      stacks.push({ stack: report.stack, skipped: "cannot be planned offline (init and validate passed)" });
+    } else {
+      const dir = path.join(options.workDir, "stacks", report.stack);
+      const show = await terraform(["show", "-json", "-no-color", "plan.tfplan"], dir, options.env);
+      stacks.push(show.code === 0 ? { stack: report.stack, plan: JSON.parse(show.stdout) as PlanJson } : { stack: report.stack, error: `terraform show failed:\n${show.stderr.trim()}` });
+    }
+  }
+  return { environment, stacks };
+}
+
+function readManifest(outdir: string): Manifest {
+  const file = path.join(outdir, "manifest.json");
+  if (!fs.existsSync(file)) throw new Error(`${file} not found; synthesize first (npm run synth)`);
+  return JSON.parse(fs.readFileSync(file, "utf8")) as Manifest;
+}
