@@ -1,5 +1,5 @@
 import { Testing } from "cdktf";
-import { testEnvironmentConfig, type SynthesizedStack } from "@platform/core";
+import { testEnvironmentConfig, type EnvironmentConfig, type SynthesizedStack } from "@platform/core";
 import { NetworkStack } from "../src";
 
 function synth(overrides: Parameters<typeof testEnvironmentConfig>[0] = {}): { stack: NetworkStack; out: SynthesizedStack } {
@@ -53,7 +53,7 @@ describe("NetworkStack", () => {
 });
 
 describe("NetworkStack subnet tags for EKS", () => {
-  const EKS = { version: "1.32", nodeGroups: { system: { instanceTypes: ["t4g.large"], minSize: 1, maxSize: 3 } } } as const;
+  const EKS: EnvironmentConfig["eks"] = { version: "1.32", nodeGroups: { system: { instanceTypes: ["t4g.large"], minSize: 1, maxSize: 3 } } };
   const tagsOf = (out: SynthesizedStack, tier: string) =>
     Object.values(out.resource!.aws_subnet)
       .map((s) => s.tags as Record<string, string>)
