@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { App } from "cdktf";
 import {
+  AMBIENT_CREDENTIALS_CONTEXT,
   REPO_ROOT_CONTEXT,
   synthesizeApp,
   userErrorMessage,
@@ -55,7 +56,11 @@ export function synthesizeEnvironment(config: EnvironmentConfig, envDir: string)
   const validated = validateEnvironmentConfig(config, path.basename(envDir));
   synthesizeApp({
     outdir: path.join(envDir, "cdktf.out"),
-    context: { [REPO_ROOT_CONTEXT]: findRepoRoot(envDir) },
+    context: {
+      [REPO_ROOT_CONTEXT]: findRepoRoot(envDir),
+      // CI jobs run as the environment's plan or deploy role (OIDC), not as aws.assumeRole.
+      ...(process.env.PLATFORM_AMBIENT_CREDENTIALS === "true" ? { [AMBIENT_CREDENTIALS_CONTEXT]: true } : {}),
+    },
     build: (app) => buildEnvironment(app, validated),
   });
 }

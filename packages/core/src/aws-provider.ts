@@ -3,6 +3,13 @@ import { AwsProvider, AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provi
 import type { ValidatedEnvironmentConfig } from "./environment-config";
 import { defaultTags } from "./tags";
 
+/**
+ * App context key: when true, stacks use the credentials Terraform finds (a CI job's OIDC role)
+ * instead of assuming `aws.assumeRole`, which is the operators' way in. Set by
+ * `synthesizeEnvironment` from `PLATFORM_AMBIENT_CREDENTIALS=true`.
+ */
+export const AMBIENT_CREDENTIALS_CONTEXT = "@platform/core:ambient-credentials";
+
 /** Placeholder credentials of offline mode. Not secrets: nothing accepts them but an emulator. */
 export const OFFLINE_ACCESS_KEY = "offline-placeholder";
 export const OFFLINE_SECRET_KEY = "offline-placeholder";
@@ -18,7 +25,8 @@ export interface AwsProviderOptions {
  * The AWS provider of an environment's stack:
  * - `allowed_account_ids` holds the environment's account, so a stack can never be applied to another;
  * - `default_tags` carry Environment, Owner, CostCenter, Repository and ManagedBy;
- * - `assume_role` when the environment names a role;
+ * - `assume_role` when the environment names a role (not with ambient credentials: see
+ *   `AMBIENT_CREDENTIALS_CONTEXT`);
  * - offline mode (the local environment): placeholder credentials, every look-up skipped, and
  *   optional custom endpoints so that the stack can be deployed to an AWS emulator.
  */
@@ -27,7 +35,8 @@ export function createAwsProvider(
   config: ValidatedEnvironmentConfig,
   options: AwsProviderOptions = {},
 ): AwsProvider {
-  const assumeRole = config.aws?.assumeRole;
+  const ambient = scope.node.tryGetContext(AMBIENT_CREDENTIALS_CONTEXT) === true;
+  const assumeRole = ambient ? undefined : config.aws?.assumeRole;
   const offline = config.aws?.offline;
   const endpoints = offline?.endpoints;
   return new AwsProvider(scope, options.alias ? `aws-${options.alias}` : "aws", {

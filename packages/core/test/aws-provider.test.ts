@@ -1,5 +1,5 @@
 import { TerraformStack, Testing } from "cdktf";
-import { OFFLINE_ACCESS_KEY, OFFLINE_SECRET_KEY, createAwsProvider, defaultTags, synthesizeStack, testEnvironmentConfig, testStack } from "../src";
+import { AMBIENT_CREDENTIALS_CONTEXT, OFFLINE_ACCESS_KEY, OFFLINE_SECRET_KEY, createAwsProvider, defaultTags, synthesizeStack, testEnvironmentConfig, testStack } from "../src";
 
 type Json = Record<string, unknown>;
 
@@ -36,6 +36,13 @@ describe("createAwsProvider", () => {
   test("assumes the environment's role, with the session named cdktf-<env> by default", () => {
     const provider = providerBlock({ aws: { assumeRole: { roleArn: "arn:aws:iam::123456789012:role/deploy" } } });
     expect(provider.assume_role).toEqual([{ role_arn: "arn:aws:iam::123456789012:role/deploy", session_name: "cdktf-test" }]);
+    expect(provider.allowed_account_ids).toEqual(["123456789012"]);
+  });
+
+  test("with ambient credentials (a CI job's OIDC role) assumes nothing, and still pins the account", () => {
+    const app = Testing.app({ context: { [AMBIENT_CREDENTIALS_CONTEXT]: true } });
+    const provider = synthesizeStack(testStack({ aws: { assumeRole: { roleArn: "arn:aws:iam::123456789012:role/deploy" } } }, app)).provider!.aws[0];
+    expect(provider.assume_role).toBeUndefined();
     expect(provider.allowed_account_ids).toEqual(["123456789012"]);
   });
 
