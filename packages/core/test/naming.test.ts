@@ -110,6 +110,8 @@ describe("physicalName", () => {
       loadBalancer: 32,
       kmsAlias: 250,
       ecrRepository: 256,
+      sqsQueue: 80,
+      eventRule: 64,
       cluster: 100,
     });
   });
