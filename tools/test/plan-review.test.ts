@@ -10,7 +10,7 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { PlatformStack, REPO_ROOT_CONTEXT, testEnvironmentConfig } from "@platform/core";
 import { DESTRUCTIVE_EXIT_CODE, parsePlanReviewArgs } from "../src/plan-review-cli";
 import { renderEnvironmentPlan } from "../src/plan-markdown";
-import { hasChanges, planAppOffline, planAppOnline } from "../src/plan-review";
+import { hasChanges, planAppOnline } from "../src/plan-review";
 import { providerSource, terraformEnv } from "../src/terraform";
 import { REPO_ROOT, UsageError } from "../src/workspace";
 
@@ -31,60 +31,48 @@ function synth(build: (app: App) => void): { root: string; outdir: string } {
 }
 
 describe("online: every stack planned in place, in dependency order", () => {
-  test("a stack after an upstream stack with pending changes is marked: it reads the upstream's current outputs", async () => {
-    const { outdir } = synth((app) => {
+  // One app for every case, so that Terraform starts as few times as it can.
+  let outdir: string;
+  let plan: Awaited<ReturnType<typeof planAppOnline>>;
+  beforeAll(async () => {
+    ({ outdir } = synth((app) => {
       const network = new PlatformStack(app, "network", { config });
       new Vpc(network, "vpc", { cidrBlock: "10.0.0.0/16" });
       const service = new PlatformStack(app, "service", { config });
       new SsmParameter(service, "flag", { name: "/fixture/flag", type: "String", value: "on" });
       service.addDependency(network);
-    });
-    const plan = await planAppOnline("fixture", outdir, env);
-    expect(plan.stacks.map((s) => s.stack)).toEqual(["fixture-network", "fixture-service"]);
-    const [network, service] = plan.stacks;
+      const broken = new PlatformStack(app, "zbroken", { config });
+      new SsmParameter(broken, "bad", { name: "/fixture/bad", type: "NotAType", value: "x" });
+      const after = new PlatformStack(app, "zz-after", { config });
+      after.addDependency(broken);
+    }));
+    plan = await planAppOnline("fixture", outdir, env);
+  });
+
+  test("stacks come in dependency order, each planned with its plan JSON kept", () => {
+    expect(plan.stacks.map((s) => s.stack)).toEqual(["fixture-network", "fixture-service", "fixture-zbroken", "fixture-zz-after"]);
+    const network = plan.stacks[0];
     expect(network.error).toBeUndefined();
     expect(network.plan?.resource_changes?.map((r) => [r.address, r.change.actions])).toEqual([["aws_vpc.vpc", ["create"]]]);
-    expect(network.staleUpstreams).toEqual([]);
-    expect(service.staleUpstreams).toEqual(["fixture-network"]);
-    expect(hasChanges(service.plan)).toBe(true);
-    const comment = renderEnvironmentPlan(plan)!;
-    expect(comment).toContain("<!-- plan-review:fixture -->");
-    expect(comment).toContain("fixture-network");
     // The plan files stay next to the stacks (for `terraform apply plan.tfplan` and `show`).
     expect(fs.existsSync(path.join(outdir, "stacks", "fixture-network", "plan.tfplan"))).toBe(true);
   });
 
-  test("a stack that cannot be planned is reported with Terraform's error, and the stacks after it are still planned and marked", async () => {
-    const { outdir } = synth((app) => {
-      const broken = new PlatformStack(app, "broken", { config });
-      new SsmParameter(broken, "bad", { name: "/fixture/bad", type: "NotAType", value: "x" });
-      const after = new PlatformStack(app, "after", { config });
-      new SsmParameter(after, "ok", { name: "/fixture/ok", type: "String", value: "x" });
-      after.addDependency(broken);
-    });
-    const plan = await planAppOnline("fixture", outdir, env);
-    const [broken, after] = plan.stacks;
-    expect(broken.stack).toBe("fixture-broken");
+  test("a stack after an upstream stack with pending changes is marked: it reads the upstream's current outputs", () => {
+    expect(plan.stacks[0].staleUpstreams).toEqual([]);
+    expect(plan.stacks[1].staleUpstreams).toEqual(["fixture-network"]);
+    expect(hasChanges(plan.stacks[1].plan)).toBe(true);
+    const comment = renderEnvironmentPlan(plan)!;
+    expect(comment.startsWith("<!-- plan-review:fixture -->")).toBe(true);
+    expect(comment).toContain("reads outputs of `fixture-network` before its changes are applied");
+  });
+
+  test("a stack that cannot be planned is reported with Terraform's error, and the stacks after it are still planned and marked", () => {
+    const [broken, after] = plan.stacks.slice(2);
     expect(broken.error).toMatch(/^terraform plan failed:\n[\s\S]*NotAType/);
     expect(after.error).toBeUndefined();
-    expect(after.staleUpstreams).toEqual(["fixture-broken"]);
-  });
-});
-
-describe("offline: through the validate harness", () => {
-  test("a downstream stack reads its upstream's planned outputs, so it is not marked stale", async () => {
-    const { root, outdir } = synth((app) => {
-      const producer = new PlatformStack(app, "producer", { config });
-      const vpc = new Vpc(producer, "vpc", { cidrBlock: "10.0.0.0/16" });
-      const consumer = new PlatformStack(app, "consumer", { config });
-      new SsmParameter(consumer, "vpc-id", { name: "/fixture/vpc-id", type: "String", value: vpc.id });
-    });
-    const plan = await planAppOffline("fixture", { outdir, workDir: path.join(root, "work"), source, env });
-    expect(plan.stacks.map((s) => [s.stack, s.error, s.skipped, s.staleUpstreams])).toEqual([
-      ["fixture-producer", undefined, undefined, undefined],
-      ["fixture-consumer", undefined, undefined, undefined],
-    ]);
-    expect(plan.stacks[1].plan?.resource_changes?.[0].address).toBe("aws_ssm_parameter.vpc-id");
+    expect(after.staleUpstreams).toEqual(["fixture-zbroken"]);
+    expect(hasChanges(after.plan)).toBe(false);
   });
 });
 
