@@ -1,58 +1,36 @@
-import { Testing, TerraformStack, type App } from "cdktf";
-import { testEnvironmentConfig, type EnvironmentConfig, type SynthesizedStack } from "@platform/core";
+import { type App } from "cdktf";
+import { type EnvironmentConfig, type SynthesizedStack } from "@platform/core";
 import { HELM_CHARTS, MANAGED_ADDON_VERSIONS } from "@platform/eks";
-import { EksAddonsStack, buildEnvironment, type EnvironmentStacks } from "../src";
+import { type EksAddonsStack, type EnvironmentStacks } from "../src";
+import {
+  ACCOUNT,
+  EKS,
+  EKS_STATE,
+  NETWORK_STATE,
+  OTHER_ZONE,
+  ZONE,
+  environment,
+  prepareAndSynth,
+  resource,
+  resourceKey,
+  resources,
+  statements,
+  type EksInput,
+  type Resource,
+} from "./eks-support";
 
-const ACCOUNT = "123456789012";
-const ZONE = "Z0123456789ABCDEF";
-const OTHER_ZONE = "Z0FEDCBA987654321";
-const EKS_STATE = "data.terraform_remote_state.cross-stack-reference-input-test-eks";
-const NETWORK_STATE = "data.terraform_remote_state.cross-stack-reference-input-test-network";
-
-type Resource = Record<string, unknown>;
-type Statement = Record<string, unknown>;
-type EksInput = NonNullable<EnvironmentConfig["eks"]>;
 type AddonsInput = NonNullable<EksInput["addons"]>;
 
-const EKS: EksInput = { version: "1.33", nodeGroups: { general: { instanceTypes: ["m7g.large"], minSize: 2, maxSize: 5 } } };
-
 /** Every stack of an environment with this eks.addons section in one app. */
-function environment(addons?: AddonsInput, eks: Partial<EksInput> = {}, overrides: Partial<EnvironmentConfig> = {}): { app: App; stacks: EnvironmentStacks; addonsStack: EksAddonsStack } {
-  const app = Testing.app();
-  const stacks = buildEnvironment(app, testEnvironmentConfig({ eks: { ...EKS, ...eks, addons }, ...overrides }));
-  expect(stacks.eksAddons).toBeInstanceOf(EksAddonsStack);
+function addonsEnvironment(addons?: AddonsInput, eks: Partial<EksInput> = {}, overrides: Partial<EnvironmentConfig> = {}): { app: App; stacks: EnvironmentStacks; addonsStack: EksAddonsStack } {
+  const { app, stacks } = environment({ ...EKS, ...eks, addons }, overrides);
   return { app, stacks, addonsStack: stacks.eksAddons! };
-}
-
-/** Prepares every stack of the app as `app.synth()` does (cross-stack references resolved), then synthesizes the given ones. */
-function prepareAndSynth(app: App, ...stacks: TerraformStack[]): SynthesizedStack[] {
-  app.node.findAll().filter(TerraformStack.isStack).forEach((s) => s.prepareStack());
-  return stacks.map((stack) => JSON.parse(Testing.synth(stack, true)) as SynthesizedStack);
 }
 
 /** The synthesized `<env>-eks-addons` stack. */
 function addonsOut(addons?: AddonsInput, eks: Partial<EksInput> = {}): SynthesizedStack {
-  const { app, addonsStack } = environment(addons, eks);
+  const { app, addonsStack } = addonsEnvironment(addons, eks);
   return prepareAndSynth(app, addonsStack)[0];
-}
-
-function resources(out: SynthesizedStack, type: string): Record<string, Resource> {
-  return out.resource?.[type] ?? {};
-}
-
-const underPrefix = (name: string, prefix: string) => name === prefix || name.startsWith(`${prefix}_`);
-
-/** The one resource of a type whose Terraform name is the construct path `prefix` (`_`-joined), with or without a hash. */
-function resource(out: SynthesizedStack, type: string, prefix: string): Resource {
-  const matches = Object.entries(resources(out, type)).filter(([name]) => underPrefix(name, prefix));
-  expect(matches.map(([name]) => name)).toHaveLength(1);
-  return matches[0][1];
-}
-
-function resourceKey(out: SynthesizedStack, type: string, prefix: string): string {
-  const matches = Object.keys(resources(out, type)).filter((name) => underPrefix(name, prefix));
-  expect(matches).toHaveLength(1);
-  return matches[0];
 }
 
 /** Helm releases by release name. */
@@ -67,16 +45,12 @@ function valuesOf(release: Resource): Record<string, unknown> {
   return JSON.parse(values[0]) as Record<string, unknown>;
 }
 
-function statements(json: unknown): Statement[] {
-  return (JSON.parse(json as string) as { Statement: Statement[] }).Statement;
-}
-
 /** A value of the EKS stack, read through its remote state. */
 const eksOutput = (name: string) => `\${${EKS_STATE}.outputs.${name}}`;
 
 describe("EksAddonsStack providers", () => {
   test("kubernetes and helm connect to the cluster: endpoint and CA from <env>-eks's state, a token from aws_eks_cluster_auth", () => {
-    const { app, stacks, addonsStack } = environment();
+    const { app, stacks, addonsStack } = addonsEnvironment();
     const [out, eks] = prepareAndSynth(app, addonsStack, stacks.eks!);
     const clusterKey = resourceKey(eks, "aws_eks_cluster", "Cluster");
     const endpoint = `cross-stack-output-aws_eks_cluster${clusterKey}endpoint`;
@@ -104,7 +78,7 @@ describe("EksAddonsStack providers", () => {
 
 describe("EksAddonsStack default add-ons", () => {
   test("without eks.addons: the AWS Load Balancer Controller, metrics-server and Karpenter, at their pinned charts, and nothing else", () => {
-    const { app, addonsStack } = environment();
+    const { app, addonsStack } = addonsEnvironment();
     const [out] = prepareAndSynth(app, addonsStack);
     const all = releases(out);
     expect(Object.keys(all).sort()).toEqual(["aws-load-balancer-controller", "karpenter", "karpenter-node-pools", "metrics-server"]);
@@ -124,7 +98,7 @@ describe("EksAddonsStack default add-ons", () => {
   });
 
   test("the load balancer controller: in kube-system, for the cluster <env>-eks in the network stack's VPC, with a Pod Identity role limited to its own load balancers", () => {
-    const { app, stacks, addonsStack } = environment();
+    const { app, stacks, addonsStack } = addonsEnvironment();
     const [out, eks, network] = prepareAndSynth(app, addonsStack, stacks.eks!, stacks.network);
     const controller = releases(out)["aws-load-balancer-controller"];
     expect(controller.namespace).toBe("kube-system");
@@ -159,7 +133,7 @@ describe("EksAddonsStack default add-ons", () => {
   });
 
   test("Karpenter: controller in its namespace, interruption queue, node role allowed to join, and a NodePool release after the controller", () => {
-    const { app, stacks, addonsStack } = environment();
+    const { app, stacks, addonsStack } = addonsEnvironment();
     const [out, eks, network] = prepareAndSynth(app, addonsStack, stacks.eks!, stacks.network);
     const all = releases(out);
     const clusterKey = resourceKey(eks, "aws_eks_cluster", "Cluster");
@@ -189,7 +163,7 @@ describe("EksAddonsStack default add-ons", () => {
 
 describe("EksAddonsStack configured add-ons", () => {
   test('autoscaler "cluster-autoscaler": Cluster Autoscaler in kube-system, discovering the cluster\'s node groups, and no Karpenter', () => {
-    const { app, addonsStack } = environment({ autoscaler: "cluster-autoscaler" });
+    const { app, addonsStack } = addonsEnvironment({ autoscaler: "cluster-autoscaler" });
     const [out] = prepareAndSynth(app, addonsStack);
     const all = releases(out);
     expect(Object.keys(all).sort()).toEqual(["aws-load-balancer-controller", "cluster-autoscaler", "metrics-server"]);
@@ -203,7 +177,7 @@ describe("EksAddonsStack configured add-ons", () => {
   });
 
   test('autoscaler "none": neither Karpenter nor Cluster Autoscaler', () => {
-    const { app, addonsStack } = environment({ autoscaler: "none" });
+    const { app, addonsStack } = addonsEnvironment({ autoscaler: "none" });
     const [out] = prepareAndSynth(app, addonsStack);
     expect(Object.keys(releases(out)).sort()).toEqual(["aws-load-balancer-controller", "metrics-server"]);
     expect(Object.keys(resources(out, "aws_iam_role")).filter((k) => /Karpenter|ClusterAutoscaler/.test(k))).toEqual([]);
@@ -212,7 +186,7 @@ describe("EksAddonsStack configured add-ons", () => {
   });
 
   test("loadBalancerController false and metricsServer false: neither release, nor the controller's role; nothing for workloads to wait for", () => {
-    const { app, addonsStack } = environment({ loadBalancerController: false, metricsServer: false, autoscaler: "none" });
+    const { app, addonsStack } = addonsEnvironment({ loadBalancerController: false, metricsServer: false, autoscaler: "none" });
     const [out] = prepareAndSynth(app, addonsStack);
     expect(resources(out, "helm_release")).toEqual({});
     expect(resources(out, "aws_iam_role")).toEqual({});
@@ -251,7 +225,7 @@ describe("EksAddonsStack configured add-ons", () => {
   });
 
   test('logging "fluent-bit": container logs into /aws/eks/<cluster>/containers, encrypted with the cluster\'s key from <env>-eks', () => {
-    const { app, stacks, addonsStack } = environment({ logging: "fluent-bit" });
+    const { app, stacks, addonsStack } = addonsEnvironment({ logging: "fluent-bit" });
     const [out, eks] = prepareAndSynth(app, addonsStack, stacks.eks!);
     const keyKey = resourceKey(eks, "aws_kms_key", "Cluster_Key");
     expect(eks.output?.[`cross-stack-output-aws_kms_key${keyKey}arn`]).toMatchObject({ value: `\${aws_kms_key.${keyKey}.arn}` });
@@ -279,7 +253,7 @@ describe("EksAddonsStack configured add-ons", () => {
   });
 
   test("efsCsiDriver: the EKS managed add-on at the version pinned for the cluster's Kubernetes version, with its role through a Pod Identity association", () => {
-    const { app, stacks, addonsStack } = environment({ efsCsiDriver: true });
+    const { app, stacks, addonsStack } = addonsEnvironment({ efsCsiDriver: true });
     const [out, eks] = prepareAndSynth(app, addonsStack, stacks.eks!);
     const clusterKey = resourceKey(eks, "aws_eks_cluster", "Cluster");
     const roleKey = resourceKey(out, "aws_iam_role", "EfsCsiDriverRole");

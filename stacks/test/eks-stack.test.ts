@@ -1,58 +1,16 @@
 import { Testing, TerraformStack, type App } from "cdktf";
 import { ConfigError, testEnvironmentConfig, type EnvironmentConfig, type SynthesizedStack } from "@platform/core";
 import { MANAGED_ADDON_VERSIONS } from "@platform/eks";
-import { EksAddonsStack, EksStack, EksWorkloadsStack, buildEnvironment, type EnvironmentStacks } from "../src";
+import { EksAddonsStack, EksStack, EksWorkloadsStack, buildEnvironment } from "../src";
+import { ACCOUNT, EKS, NETWORK_STATE, environment, prepareAndSynth, resource, resourceKey, resources, type EksInput, type Resource, type ServiceInput } from "./eks-support";
 
-const ACCOUNT = "123456789012";
 const KEY_ARN = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-const NETWORK_STATE = "data.terraform_remote_state.cross-stack-reference-input-test-network";
-
-type Resource = Record<string, unknown>;
-type EksInput = NonNullable<EnvironmentConfig["eks"]>;
-type ServiceInput = NonNullable<EnvironmentConfig["services"]>[string];
-
-const NODE_GROUPS: EksInput["nodeGroups"] = { general: { instanceTypes: ["m7g.large"], minSize: 2, maxSize: 5 } };
-const EKS: EksInput = { version: "1.33", nodeGroups: NODE_GROUPS };
 const CI: EnvironmentConfig["ci"] = { repository: "acme/platform" };
-
-/** Every stack of an environment with an eks section in one app. */
-function environment(eks: EksInput = EKS, overrides: Partial<EnvironmentConfig> = {}): { app: App; stacks: EnvironmentStacks } {
-  const app = Testing.app();
-  const stacks = buildEnvironment(app, testEnvironmentConfig({ eks, ...overrides }));
-  expect(stacks.eks).toBeInstanceOf(EksStack);
-  return { app, stacks };
-}
-
-/** Prepares every stack of the app as `app.synth()` does (cross-stack references resolved), then synthesizes the given ones. */
-function prepareAndSynth(app: App, ...stacks: TerraformStack[]): SynthesizedStack[] {
-  app.node.findAll().filter(TerraformStack.isStack).forEach((s) => s.prepareStack());
-  return stacks.map((stack) => JSON.parse(Testing.synth(stack, true)) as SynthesizedStack);
-}
 
 /** The synthesized `<env>-eks` stack of an environment. */
 function eksOut(eks: EksInput = EKS, overrides: Partial<EnvironmentConfig> = {}): SynthesizedStack {
   const { app, stacks } = environment(eks, overrides);
   return prepareAndSynth(app, stacks.eks!)[0];
-}
-
-function resources(out: SynthesizedStack, type: string): Record<string, Resource> {
-  return out.resource?.[type] ?? {};
-}
-
-const underPrefix = (name: string, prefix: string) => name === prefix || name.startsWith(`${prefix}_`);
-
-/** The one resource of a type whose Terraform name is the construct path `prefix` (`_`-joined), with or without a hash. */
-function resource(out: SynthesizedStack, type: string, prefix: string): Resource {
-  const matches = Object.entries(resources(out, type)).filter(([name]) => underPrefix(name, prefix));
-  expect(matches.map(([name]) => name)).toHaveLength(1);
-  return matches[0][1];
-}
-
-/** The Terraform name of the one resource of a type under a construct path prefix. */
-function resourceKey(out: SynthesizedStack, type: string, prefix: string): string {
-  const matches = Object.keys(resources(out, type)).filter((name) => underPrefix(name, prefix));
-  expect(matches).toHaveLength(1);
-  return matches[0];
 }
 
 const cluster = (out: SynthesizedStack) => resource(out, "aws_eks_cluster", "Cluster");

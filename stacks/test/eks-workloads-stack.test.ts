@@ -1,24 +1,32 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Testing, TerraformStack, type App } from "cdktf";
+import { Testing, type App } from "cdktf";
 import { testEnvironmentConfig, type EnvironmentConfig, type SynthesizedStack } from "@platform/core";
 import { KubernetesWorkload } from "@platform/eks";
-import { EcsStack, EksWorkloadsStack, buildEnvironment, type EnvironmentStacks } from "../src";
+import { EcsStack, buildEnvironment, type EnvironmentStacks } from "../src";
+import {
+  ACCOUNT,
+  EKS,
+  EKS_STATE,
+  OTHER_ZONE,
+  ZONE,
+  environment,
+  prepareAndSynth,
+  resource,
+  resourceKey,
+  resources,
+  statements,
+  type EksInput,
+  type Resource,
+  type ServiceInput,
+} from "./eks-support";
 
-const ACCOUNT = "123456789012";
-const ZONE = "Z0123456789ABCDEF";
-const DNS_ZONE = "Z0FEDCBA987654321";
+/** The hosted zone of external-dns, when a test has one. */
+const DNS_ZONE = OTHER_ZONE;
 const VPC_CIDR = "10.0.0.0/16";
 const NGINX = "public.ecr.aws/nginx/nginx:1.27";
-const EKS_STATE = "data.terraform_remote_state.cross-stack-reference-input-test-eks";
 const REGISTRY_STATE = "data.terraform_remote_state.cross-stack-reference-input-test-registry";
 
-type Resource = Record<string, unknown>;
-type Statement = Record<string, unknown>;
-type EksInput = NonNullable<EnvironmentConfig["eks"]>;
-type ServiceInput = NonNullable<EnvironmentConfig["services"]>[string];
-
-const EKS: EksInput = { version: "1.33", nodeGroups: { general: { instanceTypes: ["m7g.large"], minSize: 2, maxSize: 5 } } };
 const ECR: EnvironmentConfig["ecr"] = { repositories: { app: {}, "team/web": {} } };
 const ON_EKS: ServiceInput = { runtime: "eks", image: { repository: "app", tag: "1.0.0" }, cpu: 256, memoryMiB: 512 };
 const FARGATE: ServiceInput = { ...ON_EKS, runtime: "ecs-fargate" };
@@ -26,42 +34,14 @@ const PUBLIC = { port: 8080, exposure: "public", domain: { name: "api.example.co
 const INTERNAL = { port: 80, exposure: "internal", domain: { name: "web.internal.example.com", hostedZoneId: ZONE } } as const;
 
 /** Every stack of an environment with the registry, an eks section and these services, in one app. */
-function environment(services: Record<string, ServiceInput>, eks: Partial<EksInput> = {}, overrides: Partial<EnvironmentConfig> = {}): { app: App; stacks: EnvironmentStacks } {
-  const app = Testing.app();
-  const stacks = buildEnvironment(app, testEnvironmentConfig({ ecr: ECR, eks: { ...EKS, ...eks }, services, ...overrides }));
-  expect(stacks.eksWorkloads).toBeInstanceOf(EksWorkloadsStack);
-  return { app, stacks };
-}
-
-/** Prepares every stack of the app as `app.synth()` does (cross-stack references resolved), then synthesizes the given ones. */
-function prepareAndSynth(app: App, ...stacks: TerraformStack[]): SynthesizedStack[] {
-  app.node.findAll().filter(TerraformStack.isStack).forEach((s) => s.prepareStack());
-  return stacks.map((stack) => JSON.parse(Testing.synth(stack, true)) as SynthesizedStack);
+function servicesEnvironment(services: Record<string, ServiceInput>, eks: Partial<EksInput> = {}, overrides: Partial<EnvironmentConfig> = {}): { app: App; stacks: EnvironmentStacks } {
+  return environment({ ...EKS, ...eks }, { ecr: ECR, services, ...overrides });
 }
 
 /** The synthesized `<env>-eks-workloads` stack of an environment with these services. */
 function workloadsOut(services: Record<string, ServiceInput>, eks: Partial<EksInput> = {}, overrides: Partial<EnvironmentConfig> = {}): SynthesizedStack {
-  const { app, stacks } = environment(services, eks, overrides);
+  const { app, stacks } = servicesEnvironment(services, eks, overrides);
   return prepareAndSynth(app, stacks.eksWorkloads!)[0];
-}
-
-function resources(out: SynthesizedStack, type: string): Record<string, Resource> {
-  return out.resource?.[type] ?? {};
-}
-
-const underPrefix = (name: string, prefix: string) => name === prefix || name.startsWith(`${prefix}_`);
-
-/** The one resource of a type whose Terraform name is the construct path `prefix` (`_`-joined), with or without a hash. */
-function resource(out: SynthesizedStack, type: string, prefix: string): Resource {
-  const matches = Object.entries(resources(out, type)).filter(([name]) => underPrefix(name, prefix));
-  expect(matches.map(([name]) => name)).toHaveLength(1);
-  return matches[0][1];
-}
-
-function resourceKey(out: SynthesizedStack, type: string, prefix: string): string {
-  const matches = Object.keys(resources(out, type)).filter((name) => underPrefix(name, prefix));
-  expect(matches).toHaveLength(1);
-  return matches[0];
 }
 
 /** Every resource as `type.name` → body, optionally only those under a construct path prefix. */
@@ -71,10 +51,6 @@ function addresses(out: SynthesizedStack, prefix = ""): Record<string, Resource>
     for (const [name, body] of Object.entries(byName)) if (name.startsWith(prefix)) all[`${type}.${name}`] = body;
   }
   return all;
-}
-
-function statements(json: unknown): Statement[] {
-  return (JSON.parse(json as string) as { Statement: Statement[] }).Statement;
 }
 
 /** A Kubernetes object of a service's workload: `Namespace`, `Deployment`, `Ingress`, ... */
@@ -114,7 +90,7 @@ function destroyOrder(manifest: { stacks: Record<string, { dependencies: string[
 
 describe("EksWorkloadsStack services", () => {
   test("one workload per service with runtime eks, at Services/<name>; ECS services are not in it", () => {
-    const { app, stacks } = environment({ api: { ...ON_EKS, ...PUBLIC }, web: { ...ON_EKS, image: { reference: NGINX } }, billing: FARGATE, batch: { ...FARGATE, schedule: "rate(1 hour)" } });
+    const { app, stacks } = servicesEnvironment({ api: { ...ON_EKS, ...PUBLIC }, web: { ...ON_EKS, image: { reference: NGINX } }, billing: FARGATE, batch: { ...FARGATE, schedule: "rate(1 hour)" } });
     const workloads = stacks.eksWorkloads!;
     expect(Object.keys(workloads.workloads)).toEqual(["api", "web"]);
     for (const name of ["api", "web"]) {
@@ -190,7 +166,7 @@ describe("EksWorkloadsStack services", () => {
   });
 
   test("the image: a platform repository's URL from the registry stack with the tag, or a reference as given", () => {
-    const { app, stacks } = environment({ api: ON_EKS, team: { ...ON_EKS, image: { repository: "team/web", tag: "2.1.0" } }, web: { ...ON_EKS, image: { reference: NGINX } } });
+    const { app, stacks } = servicesEnvironment({ api: ON_EKS, team: { ...ON_EKS, image: { repository: "team/web", tag: "2.1.0" } }, web: { ...ON_EKS, image: { reference: NGINX } } });
     const [out, registry] = prepareAndSynth(app, stacks.eksWorkloads!, stacks.registry!);
     for (const [service, repository, tag] of [["api", "app", "1.0.0"], ["team", "team--web", "2.1.0"]]) {
       const repositoryKey = resourceKey(registry, "aws_ecr_repository", `Repositories_${repository}`);
@@ -291,7 +267,7 @@ describe("EksWorkloadsStack network policies", () => {
 
 describe("EksWorkloadsStack identity", () => {
   test("by default a role <env>-eks-<service>-<service> (namespace and service account, never a cluster role's name) trusted by EKS Pod Identity for this cluster, associated with the service account", () => {
-    const { app, stacks } = environment({ api: ON_EKS });
+    const { app, stacks } = servicesEnvironment({ api: ON_EKS });
     const [out, eks] = prepareAndSynth(app, stacks.eksWorkloads!, stacks.eks!);
     const clusterKey = resourceKey(eks, "aws_eks_cluster", "Cluster");
     const roleKey = resourceKey(out, "aws_iam_role", "Services_api_Role");
@@ -315,7 +291,7 @@ describe("EksWorkloadsStack identity", () => {
   });
 
   test('eks.workloadIdentity "irsa": a web-identity trust for system:serviceaccount:<service>:<service>, the role ARN annotation, and no association', () => {
-    const { app, stacks } = environment({ api: ON_EKS }, { workloadIdentity: "irsa" });
+    const { app, stacks } = servicesEnvironment({ api: ON_EKS }, { workloadIdentity: "irsa" });
     const [out, eks] = prepareAndSynth(app, stacks.eksWorkloads!, stacks.eks!);
     const clusterKey = resourceKey(eks, "aws_eks_cluster", "Cluster");
     const oidcKey = resourceKey(eks, "aws_iam_openid_connect_provider", "Cluster_OidcProvider");
@@ -441,7 +417,7 @@ describe("EksWorkloadsStack exposure", () => {
 
 describe("EksWorkloadsStack providers", () => {
   test("kubernetes only (no helm), connected through <env>-eks's remote state and a cluster auth token", () => {
-    const { app, stacks } = environment({ api: ON_EKS });
+    const { app, stacks } = servicesEnvironment({ api: ON_EKS });
     const [out, eks] = prepareAndSynth(app, stacks.eksWorkloads!, stacks.eks!);
     const clusterKey = resourceKey(eks, "aws_eks_cluster", "Cluster");
     const output = (attribute: string) => `${EKS_STATE}.outputs.cross-stack-output-aws_eks_cluster${clusterKey}${attribute}`;
@@ -456,7 +432,7 @@ describe("EksWorkloadsStack providers", () => {
 
 describe("EKS stack dependencies and destroy order (manifest.json)", () => {
   test("<env>-eks-workloads depends on <env>-eks-addons, which depends on <env>-eks, which depends on <env>-network", () => {
-    const { app } = environment({ api: { ...ON_EKS, ...PUBLIC } });
+    const { app } = servicesEnvironment({ api: { ...ON_EKS, ...PUBLIC } });
     const { stacks } = manifestOf(app);
     expect(Object.keys(stacks).sort()).toEqual(["test-eks", "test-eks-addons", "test-eks-workloads", "test-network", "test-registry"]);
     expect(stacks["test-eks"].dependencies).toEqual(["test-network"]);
@@ -475,12 +451,12 @@ describe("EKS stack dependencies and destroy order (manifest.json)", () => {
   });
 
   test("with CI access, <env>-eks depends on <env>-ci-access: its access entries name the CI roles", () => {
-    const { app } = environment({ api: ON_EKS }, {}, { ci: { repository: "acme/platform" } });
+    const { app } = servicesEnvironment({ api: ON_EKS }, {}, { ci: { repository: "acme/platform" } });
     expect(manifestOf(app).stacks["test-eks"].dependencies.sort()).toEqual(["test-ci-access", "test-network"]);
   });
 
   test("so cdktf destroys the workloads first, then the add-ons, then the cluster, then the network", () => {
-    const { app } = environment({ api: { ...ON_EKS, ...PUBLIC }, billing: FARGATE }, {}, { ci: { repository: "acme/platform" } });
+    const { app } = servicesEnvironment({ api: { ...ON_EKS, ...PUBLIC }, billing: FARGATE }, {}, { ci: { repository: "acme/platform" } });
     const order = destroyOrder(manifestOf(app));
     const at = (name: string) => order.indexOf(name);
     expect(at("test-eks-workloads")).toBeGreaterThanOrEqual(0);
@@ -546,7 +522,7 @@ describe("moving a service between ECS and EKS", () => {
 
 describe("EksWorkloadsStack ordering", () => {
   test("pods wait for their role's Pod Identity association and policies: the Deployment depends on them", () => {
-    const { app, stacks } = environment({ api: ON_EKS });
+    const { app, stacks } = servicesEnvironment({ api: ON_EKS });
     const [out] = prepareAndSynth(app, stacks.eksWorkloads!, stacks.eks!);
     const deployment = Object.values(out.resource?.kubernetes_deployment_v1 ?? {})[0] as Resource;
     const dependsOn = deployment.depends_on as string[];

@@ -15,6 +15,7 @@ import {
   existsAt,
   fixture,
   managedPoliciesOf,
+  podIdentityTrust,
   refAt,
   synth,
   synthCluster,
@@ -273,14 +274,7 @@ describe("the EBS CSI driver", () => {
 
   test("its role: named <cluster>-ebs-csi, trusted by Pod Identity for this cluster, AmazonEBSCSIDriverPolicy attached", () => {
     expect(out.resource!.aws_iam_role[addressAt(out, "aws_iam_role", "Cluster/Addons/aws-ebs-csi-driver-role/Role").split(".")[1]].name).toBe("test-cluster-ebs-csi");
-    expect(trustOf(out, "Cluster/Addons/aws-ebs-csi-driver-role/Role").Statement).toEqual([
-      {
-        Effect: "Allow",
-        Principal: { Service: "pods.eks.amazonaws.com" },
-        Action: ["sts:AssumeRole", "sts:TagSession"],
-        Condition: { StringEquals: { "aws:SourceAccount": "123456789012" }, ArnEquals: { "aws:SourceArn": refAt(out, "aws_eks_cluster", "Cluster", "arn") } },
-      },
-    ]);
+    expect(trustOf(out, "Cluster/Addons/aws-ebs-csi-driver-role/Role").Statement).toEqual(podIdentityTrust(out));
     expect(managedPoliciesOf(out, "Cluster/Addons/aws-ebs-csi-driver-role/Role")).toEqual([awsPolicy("service-role/AmazonEBSCSIDriverPolicy")]);
   });
 });

@@ -1,71 +1,39 @@
 // FluentBit: AWS for Fluent Bit in the logging namespace, shipping container logs into one log
 // group created here (retention, KMS key) so that Fluent Bit never creates a group itself, with a
 // Pod Identity role that may write to that group only.
-import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import { LOG_RETENTION_DAYS, resourcesOfType, synthesizeStack, type PlatformStack, type SynthesizedStack } from "@platform/core";
+import { FluentBit, HELM_CHARTS, type FluentBitProps } from "../src";
 import {
-  LOG_RETENTION_DAYS,
-  resourcesOfType,
-  synthesizeStack,
-  terraformRef,
-  testStack,
+  RELEASE_SETTINGS,
+  SECRETS_KEY_ARN,
+  addonFixture,
+  addressAt,
+  asList,
+  at,
+  bodyAt,
+  messageOf,
+  podIdentityAssociation,
+  podIdentityRoleAddresses,
+  podIdentityTrust,
+  refAt,
+  releaseValues,
+  statementsOf,
   unchecked,
   validationErrorOf,
-  type PlatformStack,
-  type SynthesizedStack,
-} from "@platform/core";
-import { Vpc } from "@platform/vpc";
-import { EksCluster, FluentBit, HELM_CHARTS, type FluentBitProps } from "../src";
-
-type Resource = Record<string, unknown>;
-interface Statement {
-  Sid?: string;
-  Effect: string;
-  Principal?: unknown;
-  Action: string | string[];
-  Resource?: string | string[];
-  Condition?: Record<string, Record<string, unknown>>;
-}
-
-/** A stack with the VPC `Vpc`, the cluster `Cluster` (test-eks, 1.32) and a Helm provider. */
-function setup(): { stack: PlatformStack; vpc: Vpc; cluster: EksCluster } {
-  const stack = testStack();
-  const vpc = new Vpc(stack, "Vpc", { cidrBlock: "10.0.0.0/16", availabilityZones: ["eu-west-1a", "eu-west-1b"], natGateways: "single" });
-  const cluster = new EksCluster(stack, "Cluster", {
-    vpc,
-    version: "1.32",
-    clusterName: "test-eks",
-    nodeGroups: { system: { instanceTypes: ["t4g.large"], minSize: 1, maxSize: 3 } },
-  });
-  new HelmProvider(stack, "helm", {});
-  return { stack, vpc, cluster };
-}
-
-/** The resource of `type` whose construct path below the stack is `path` (a trailing `Resource` id, and a repeated id, left out). */
-function at(out: SynthesizedStack, type: string, path: string): { name: string; resource: Resource } {
-  const pattern = new RegExp(`^${path.replace(/\//g, "_").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}_[0-9A-F]{8}$`);
-  const found = Object.entries(resourcesOfType(out, type)).filter(([name]) => pattern.test(name));
-  if (found.length !== 1) throw new Error(`expected exactly one ${type} at ${path}, found ${found.length}`);
-  return { name: found[0][0], resource: found[0][1] };
-}
-
-const bodyAt = (out: SynthesizedStack, type: string, path: string) => at(out, type, path).resource;
-const addressAt = (out: SynthesizedStack, type: string, path: string) => `${type}.${at(out, type, path).name}`;
-const refTo = (out: SynthesizedStack, type: string, path: string, attribute = "id") => terraformRef(type, at(out, type, path).name, attribute);
-const valuesOf = (release: Resource) => JSON.parse((release.values as string[])[0]) as Record<string, unknown>;
-const statementsOf = (resource: Resource, attribute = "policy") => (JSON.parse(resource[attribute] as string) as { Statement: Statement[] }).Statement;
-const asList = (value: string | string[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+  type Fixture,
+  type PolicyStatementJson,
+} from "./support";
 
 const FLUENT_BIT = "FluentBit";
-const KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555";
 const RETENTIONS = "1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653";
 
 describe("with the cluster's key and the default retention", () => {
   let out: SynthesizedStack;
   let stack: PlatformStack;
   let fluentBit: FluentBit;
-  let statements: Statement[];
+  let statements: PolicyStatementJson[];
   beforeAll(() => {
-    const f = setup();
+    const f = addonFixture();
     stack = f.stack;
     fluentBit = new FluentBit(stack, FLUENT_BIT, { cluster: f.cluster, clusterName: "test-eks", kmsKeyArn: f.cluster.keyArn });
     out = synthesizeStack(stack);
@@ -76,7 +44,7 @@ describe("with the cluster's key and the default retention", () => {
     expect(bodyAt(out, "aws_cloudwatch_log_group", `${FLUENT_BIT}/LogGroup`)).toEqual({
       name: "/aws/eks/test-eks/containers",
       retention_in_days: 365,
-      kms_key_id: refTo(out, "aws_kms_key", "Cluster/Key", "arn"),
+      kms_key_id: refAt(out, "aws_kms_key", "Cluster/Key", "arn"),
     });
   });
 
@@ -99,22 +67,18 @@ describe("with the cluster's key and the default retention", () => {
       chart: "aws-for-fluent-bit",
       version: HELM_CHARTS.fluentBit.version,
       values: [expect.any(String)],
-      atomic: true,
-      cleanup_on_fail: true,
-      wait: true,
-      timeout: 600,
-      max_history: 10,
+      ...RELEASE_SETTINGS,
       depends_on: expect.any(Array),
     });
   });
 
   test("values: CloudWatch Logs into a reference to the group's name, never creating a group; every other output off", () => {
-    expect(valuesOf(bodyAt(out, "helm_release", `${FLUENT_BIT}/Chart/Release`))).toEqual({
+    expect(releaseValues(bodyAt(out, "helm_release", `${FLUENT_BIT}/Chart/Release`))).toEqual({
       serviceAccount: { create: true, name: "fluent-bit" },
       cloudWatchLogs: {
         enabled: true,
         region: "eu-west-1",
-        logGroupName: refTo(out, "aws_cloudwatch_log_group", `${FLUENT_BIT}/LogGroup`, "name"),
+        logGroupName: refAt(out, "aws_cloudwatch_log_group", `${FLUENT_BIT}/LogGroup`, "name"),
         autoCreateGroup: false,
         logRetentionDays: 365,
       },
@@ -125,40 +89,24 @@ describe("with the cluster's key and the default retention", () => {
   });
 
   test("the chart waits for its role, the role's inline policy and the Pod Identity association (and, through the reference, the log group)", () => {
-    expect([...(bodyAt(out, "helm_release", `${FLUENT_BIT}/Chart/Release`).depends_on as string[])].sort()).toEqual(
-      [
-        addressAt(out, "aws_iam_role", `${FLUENT_BIT}/Role`),
-        addressAt(out, "aws_iam_role_policy", `${FLUENT_BIT}/Role/Policy`),
-        addressAt(out, "aws_eks_pod_identity_association", `${FLUENT_BIT}/Role/Association`),
-      ].sort(),
-    );
+    expect([...(bodyAt(out, "helm_release", `${FLUENT_BIT}/Chart/Release`).depends_on as string[])].sort()).toEqual([...podIdentityRoleAddresses(out, `${FLUENT_BIT}/Role`)].sort());
   });
 
   test("the role: <cluster>-fluent-bit, trusted by EKS Pod Identity for this cluster", () => {
     const role = bodyAt(out, "aws_iam_role", `${FLUENT_BIT}/Role`);
     expect(role).toMatchObject({ name: "test-eks-fluent-bit", description: "Fluent Bit of test-eks" });
-    expect(statementsOf(role, "assume_role_policy")).toEqual([
-      {
-        Effect: "Allow",
-        Principal: { Service: "pods.eks.amazonaws.com" },
-        Action: ["sts:AssumeRole", "sts:TagSession"],
-        Condition: { StringEquals: { "aws:SourceAccount": "123456789012" }, ArnEquals: { "aws:SourceArn": refTo(out, "aws_eks_cluster", "Cluster", "arn") } },
-      },
-    ]);
+    expect(statementsOf(role, "assume_role_policy")).toEqual(podIdentityTrust(out));
   });
 
   test("a Pod Identity association for logging/fluent-bit", () => {
-    expect(bodyAt(out, "aws_eks_pod_identity_association", `${FLUENT_BIT}/Role/Association`)).toEqual({
-      cluster_name: refTo(out, "aws_eks_cluster", "Cluster", "name"),
-      namespace: "logging",
-      service_account: "fluent-bit",
-      role_arn: refTo(out, "aws_iam_role", `${FLUENT_BIT}/Role`, "arn"),
-    });
+    expect(bodyAt(out, "aws_eks_pod_identity_association", `${FLUENT_BIT}/Role/Association`)).toEqual(
+      podIdentityAssociation(out, `${FLUENT_BIT}/Role`, "logging", "fluent-bit"),
+    );
   });
 
   test("the inline policy: streams and events of its log group only, no group creation", () => {
-    const groupArn = refTo(out, "aws_cloudwatch_log_group", `${FLUENT_BIT}/LogGroup`, "arn");
-    expect(bodyAt(out, "aws_iam_role_policy", `${FLUENT_BIT}/Role/Policy`)).toMatchObject({ name: "platform-grants", role: refTo(out, "aws_iam_role", `${FLUENT_BIT}/Role`) });
+    const groupArn = refAt(out, "aws_cloudwatch_log_group", `${FLUENT_BIT}/LogGroup`, "arn");
+    expect(bodyAt(out, "aws_iam_role_policy", `${FLUENT_BIT}/Role/Policy`)).toMatchObject({ name: "platform-grants", role: refAt(out, "aws_iam_role", `${FLUENT_BIT}/Role`) });
     expect(statements).toEqual([
       {
         Sid: "WriteContainerLogs",
@@ -179,23 +127,21 @@ describe("with the cluster's key and the default retention", () => {
 
 describe("retentionDays, a key ARN, and dependsOn", () => {
   test("the retention goes to the log group and the values; the key ARN to the log group", () => {
-    const { stack, cluster } = setup();
-    new FluentBit(stack, FLUENT_BIT, { cluster, clusterName: "test-eks", kmsKeyArn: KEY_ARN, retentionDays: 30, dependsOn: [cluster.addons["coredns"]] });
+    const { stack, cluster } = addonFixture();
+    new FluentBit(stack, FLUENT_BIT, { cluster, clusterName: "test-eks", kmsKeyArn: SECRETS_KEY_ARN, retentionDays: 30, dependsOn: [cluster.addons["coredns"]] });
     const out = synthesizeStack(stack);
-    expect(bodyAt(out, "aws_cloudwatch_log_group", `${FLUENT_BIT}/LogGroup`)).toEqual({ name: "/aws/eks/test-eks/containers", retention_in_days: 30, kms_key_id: KEY_ARN });
+    expect(bodyAt(out, "aws_cloudwatch_log_group", `${FLUENT_BIT}/LogGroup`)).toEqual({ name: "/aws/eks/test-eks/containers", retention_in_days: 30, kms_key_id: SECRETS_KEY_ARN });
     const release = bodyAt(out, "helm_release", `${FLUENT_BIT}/Chart/Release`);
-    expect((valuesOf(release).cloudWatchLogs as Record<string, unknown>).logRetentionDays).toBe(30);
+    expect((releaseValues(release).cloudWatchLogs as Record<string, unknown>).logRetentionDays).toBe(30);
     expect(release.depends_on).toEqual([
       addressAt(out, "aws_eks_addon", "Cluster/Addons/coredns"),
-      addressAt(out, "aws_iam_role", `${FLUENT_BIT}/Role`),
-      addressAt(out, "aws_iam_role_policy", `${FLUENT_BIT}/Role/Policy`),
-      addressAt(out, "aws_eks_pod_identity_association", `${FLUENT_BIT}/Role/Association`),
+      ...podIdentityRoleAddresses(out, `${FLUENT_BIT}/Role`),
     ]);
   });
 
   test("clusterName names the log group and the role", () => {
-    const { stack, cluster } = setup();
-    new FluentBit(stack, FLUENT_BIT, { cluster, clusterName: "blue", kmsKeyArn: KEY_ARN });
+    const { stack, cluster } = addonFixture();
+    new FluentBit(stack, FLUENT_BIT, { cluster, clusterName: "blue", kmsKeyArn: SECRETS_KEY_ARN });
     const out = synthesizeStack(stack);
     expect(bodyAt(out, "aws_cloudwatch_log_group", `${FLUENT_BIT}/LogGroup`).name).toBe("/aws/eks/blue/containers");
     expect(bodyAt(out, "aws_iam_role", `${FLUENT_BIT}/Role`)).toMatchObject({ name: "blue-fluent-bit", description: "Fluent Bit of blue" });
@@ -203,22 +149,18 @@ describe("retentionDays, a key ARN, and dependsOn", () => {
 });
 
 describe("ValidationError", () => {
-  let f: ReturnType<typeof setup>;
+  let f: Fixture;
   beforeAll(() => {
-    f = setup();
+    f = addonFixture();
   });
 
   function build(props: Partial<FluentBitProps>): FluentBit {
-    return new FluentBit(f.stack, FLUENT_BIT, { cluster: f.cluster, clusterName: "test-eks", kmsKeyArn: KEY_ARN, ...props });
+    return new FluentBit(f.stack, FLUENT_BIT, { cluster: f.cluster, clusterName: "test-eks", kmsKeyArn: SECRETS_KEY_ARN, ...props });
   }
 
   /** The message of building `FluentBit` with `props`; the construct is removed afterwards. */
   function errorOf(props: Partial<FluentBitProps>): string {
-    try {
-      return validationErrorOf(() => build(props)).message;
-    } finally {
-      f.stack.node.tryRemoveChild(FLUENT_BIT);
-    }
+    return messageOf(f, () => build(props), [FLUENT_BIT]);
   }
 
   test("the retentions in the message are CloudWatch's", () => {

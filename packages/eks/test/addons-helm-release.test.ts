@@ -2,39 +2,17 @@
 // atomically (a failed install or upgrade rolls back and cleans up), with its values rendered as
 // one JSON document in which tokens become Terraform references and literal `${` and `%{` are
 // escaped (`$${`, `%%{`) so that they reach the chart as they are.
-import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { Release } from "@cdktf/provider-helm/lib/release";
-import { resourcesOfType, synthesizeStack, terraformRef, testStack, type PlatformStack, type SynthesizedStack } from "@platform/core";
-import { Vpc } from "@platform/vpc";
+import { resourcesOfType, synthesizeStack, type SynthesizedStack } from "@platform/core";
 import { HELM_CHARTS, HelmChartRelease, type HelmChart } from "../src";
-
-type Resource = Record<string, unknown>;
-
-/** A stack with a VPC (for tokens to put in values) and a Helm provider. */
-function setup(): { stack: PlatformStack; vpc: Vpc } {
-  const stack = testStack();
-  const vpc = new Vpc(stack, "Vpc", { cidrBlock: "10.0.0.0/16", availabilityZones: ["eu-west-1a", "eu-west-1b"], natGateways: "single" });
-  new HelmProvider(stack, "helm", {});
-  return { stack, vpc };
-}
-
-/** The resource of `type` whose construct path below the stack is `path` (a trailing `Resource` id left out). */
-function at(out: SynthesizedStack, type: string, path: string): { name: string; resource: Resource } {
-  const pattern = new RegExp(`^${path.replace(/\//g, "_").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}_[0-9A-F]{8}$`);
-  const found = Object.entries(resourcesOfType(out, type)).filter(([name]) => pattern.test(name));
-  if (found.length !== 1) throw new Error(`expected exactly one ${type} at ${path}, found ${found.length}`);
-  return { name: found[0][0], resource: found[0][1] };
-}
-
-const refTo = (out: SynthesizedStack, type: string, path: string, attribute = "id") => terraformRef(type, at(out, type, path).name, attribute);
-const valuesOf = (release: Resource) => JSON.parse((release.values as string[])[0]) as Record<string, unknown>;
+import { at, base, refAt, releaseValues, withHelm } from "./support";
 
 describe("a release with values that hold a token", () => {
   let out: SynthesizedStack;
   let chart: HelmChartRelease;
   const values = { replicas: 2, args: ["--kubelet-insecure-tls"], nested: { enabled: true, list: [1, { deep: null }] } };
   beforeAll(() => {
-    const { stack, vpc } = setup();
+    const { stack, vpc } = withHelm(base());
     chart = new HelmChartRelease(stack, "MetricsServer", {
       chart: HELM_CHARTS.metricsServer,
       name: "metrics-server",
@@ -64,7 +42,7 @@ describe("a release with values that hold a token", () => {
   });
 
   test("the values are one JSON document, the token a Terraform reference", () => {
-    expect(valuesOf(at(out, "helm_release", "MetricsServer/Release").resource)).toEqual({ ...values, vpc: refTo(out, "aws_vpc", "Vpc") });
+    expect(releaseValues(at(out, "helm_release", "MetricsServer/Release").resource)).toEqual({ ...values, vpc: refAt(out, "aws_vpc", "Vpc") });
   });
 
   test("no depends_on when none is given", () => {
@@ -79,7 +57,7 @@ describe("a release with values that hold a token", () => {
 
 describe("dependsOn", () => {
   test("becomes the release's depends_on", () => {
-    const { stack, vpc } = setup();
+    const { stack, vpc } = withHelm(base());
     new HelmChartRelease(stack, "Raw", { chart: HELM_CHARTS.raw, name: "raw", namespace: "default", values: {}, dependsOn: [vpc.resource] });
     const out = synthesizeStack(stack);
     const { resource } = at(out, "helm_release", "Raw/Release");
@@ -90,10 +68,10 @@ describe("dependsOn", () => {
 
 describe("values that YAML or Terraform could misread", () => {
   test("quotes, newlines, backslashes, colons, Go templates and YAML booleans survive as strings", () => {
-    const { stack } = setup();
+    const { stack } = withHelm(base());
     const tricky = { config: 'line 1\nsay "hi"\\n', url: "http://a:b@c", template: "{{ .Values.x }}", yes: "yes", on: "on", number: "0123" };
     new HelmChartRelease(stack, "Tricky", { chart: HELM_CHARTS.raw, name: "tricky", namespace: "default", values: tricky });
-    expect(valuesOf(at(synthesizeStack(stack), "helm_release", "Tricky/Release").resource)).toEqual(tricky);
+    expect(releaseValues(at(synthesizeStack(stack), "helm_release", "Tricky/Release").resource)).toEqual(tricky);
   });
 });
 
@@ -108,7 +86,7 @@ describe("literal ${ and %{ in values: for the chart, not for Terraform", () => 
     nested: { list: ["${A}", { deep: "%{B} and ${C}" }], plain: "no template here", dollar: "$5 and 100%", number: 3, flag: true, nothing: null },
   };
   beforeAll(() => {
-    const { stack, vpc } = setup();
+    const { stack, vpc } = withHelm(base());
     chart = new HelmChartRelease(stack, "FluentBit", { chart: HELM_CHARTS.fluentBit, name: "fluent-bit", namespace: "logging", values: { ...given, vpc: vpc.vpcId } });
     out = synthesizeStack(stack);
     raw = (at(out, "helm_release", "FluentBit/Release").resource.values as string[])[0];
@@ -116,33 +94,33 @@ describe("literal ${ and %{ in values: for the chart, not for Terraform", () => 
 
   test("a literal ${HOSTNAME} is synthesized as $${HOSTNAME} inside the values JSON", () => {
     expect(raw).toContain('"hostname":"$${HOSTNAME}"');
-    expect(valuesOf(at(out, "helm_release", "FluentBit/Release").resource).hostname).toBe("$${HOSTNAME}");
+    expect(releaseValues(at(out, "helm_release", "FluentBit/Release").resource).hostname).toBe("$${HOSTNAME}");
   });
 
   test("a literal %{x} is synthesized as %%{x}", () => {
     expect(raw).toContain('"directive":"%%{x}"');
-    expect(valuesOf(at(out, "helm_release", "FluentBit/Release").resource).directive).toBe("%%{x}");
+    expect(releaseValues(at(out, "helm_release", "FluentBit/Release").resource).directive).toBe("%%{x}");
   });
 
   test("every occurrence is escaped, in multi-line strings, arrays and nested objects; other values are untouched", () => {
-    expect(valuesOf(at(out, "helm_release", "FluentBit/Release").resource)).toEqual({
+    expect(releaseValues(at(out, "helm_release", "FluentBit/Release").resource)).toEqual({
       hostname: "$${HOSTNAME}",
       directive: "%%{x}",
       config: "[OUTPUT]\n    Name cloudwatch_logs\n    log_stream_prefix $${HOSTNAME}-\n    tag %%{if x}a%%{endif}",
       nested: { list: ["$${A}", { deep: "%%{B} and $${C}" }], plain: "no template here", dollar: "$5 and 100%", number: 3, flag: true, nothing: null },
-      vpc: refTo(out, "aws_vpc", "Vpc"),
+      vpc: refAt(out, "aws_vpc", "Vpc"),
     });
   });
 
   test("a value that holds a token (the VPC's id) is left a ${aws_vpc...} reference", () => {
-    const vpc = valuesOf(at(out, "helm_release", "FluentBit/Release").resource).vpc as string;
-    expect(vpc).toBe(refTo(out, "aws_vpc", "Vpc"));
+    const vpc = releaseValues(at(out, "helm_release", "FluentBit/Release").resource).vpc as string;
+    expect(vpc).toBe(refAt(out, "aws_vpc", "Vpc"));
     expect(vpc).toMatch(/^\$\{aws_vpc\.Vpc_[0-9A-F]{8}\.id\}$/);
     expect(raw).not.toContain("$${aws_vpc");
   });
 
   test("a values document without any token is escaped the same way", () => {
-    const { stack } = setup();
+    const { stack } = withHelm(base());
     new HelmChartRelease(stack, "Raw", { chart: HELM_CHARTS.raw, name: "raw", namespace: "default", values: { a: "${HOSTNAME}", b: "%{x}" } });
     expect(at(synthesizeStack(stack), "helm_release", "Raw/Release").resource.values).toEqual(['{"a":"$${HOSTNAME}","b":"%%{x}"}']);
   });
@@ -163,7 +141,7 @@ describe("HELM_CHARTS", () => {
   });
 
   test.each(charts)("%s: a release installs exactly the pinned repository, chart and version", (_key, chart) => {
-    const { stack } = setup();
+    const { stack } = withHelm(base());
     new HelmChartRelease(stack, "Chart", { chart, name: "release", namespace: "default", values: {} });
     const { resource } = at(synthesizeStack(stack), "helm_release", "Chart/Release");
     expect({ repository: resource.repository, chart: resource.chart, version: resource.version }).toEqual({ ...chart });

@@ -4,68 +4,32 @@
 // the controller's (so that on destroy the node pools go while the controller still runs).
 // Its AWS names follow the cluster: the role <cluster>-karpenter, the queue (SQS: 80 characters)
 // and the rules (EventBridge: 64 characters) <cluster>-karpenter[-<event>].
-import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import { resourcesOfType, synthesizeStack, type PlatformStack, type SynthesizedStack } from "@platform/core";
+import { HELM_CHARTS, Karpenter, type KarpenterProps } from "../src";
 import {
-  resourcesOfType,
-  synthesizeStack,
-  terraformRef,
-  testStack,
+  RELEASE_SETTINGS,
+  addonFixture,
+  addressAt,
+  asList,
+  at,
+  bodyAt,
+  count,
+  messageOf,
+  podIdentityAssociation,
+  podIdentityRoleAddresses,
+  podIdentityTrust,
+  refAt,
+  releaseValues,
+  statementsOf,
   unchecked,
   validationErrorOf,
-  type PlatformStack,
-  type SynthesizedStack,
-} from "@platform/core";
-import { Vpc } from "@platform/vpc";
-import { EksCluster, HELM_CHARTS, Karpenter, type KarpenterProps } from "../src";
-
-type Resource = Record<string, unknown>;
-interface Statement {
-  Sid?: string;
-  Effect: string;
-  Principal?: unknown;
-  Action: string | string[];
-  Resource?: string | string[];
-  Condition?: Record<string, Record<string, unknown>>;
-}
-interface Fixture {
-  stack: PlatformStack;
-  vpc: Vpc;
-  cluster: EksCluster;
-}
-
-/** A stack with the VPC `Vpc`, the cluster `Cluster` (test-eks, 1.32) and a Helm provider. */
-function setup(): Fixture {
-  const stack = testStack();
-  const vpc = new Vpc(stack, "Vpc", { cidrBlock: "10.0.0.0/16", availabilityZones: ["eu-west-1a", "eu-west-1b"], natGateways: "single" });
-  const cluster = new EksCluster(stack, "Cluster", {
-    vpc,
-    version: "1.32",
-    clusterName: "test-eks",
-    nodeGroups: { system: { instanceTypes: ["t4g.large"], minSize: 1, maxSize: 3 } },
-  });
-  new HelmProvider(stack, "helm", {});
-  return { stack, vpc, cluster };
-}
-
-/** The resource of `type` whose construct path below the stack is `path` (a trailing `Resource` id, and a repeated id, left out). */
-function at(out: SynthesizedStack, type: string, path: string): { name: string; resource: Resource } {
-  const pattern = new RegExp(`^${path.replace(/\//g, "_").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}_[0-9A-F]{8}$`);
-  const found = Object.entries(resourcesOfType(out, type)).filter(([name]) => pattern.test(name));
-  if (found.length !== 1) throw new Error(`expected exactly one ${type} at ${path}, found ${found.length}`);
-  return { name: found[0][0], resource: found[0][1] };
-}
-
-const count = (out: SynthesizedStack, type: string) => Object.keys(resourcesOfType(out, type)).length;
-const bodyAt = (out: SynthesizedStack, type: string, path: string) => at(out, type, path).resource;
-const addressAt = (out: SynthesizedStack, type: string, path: string) => `${type}.${at(out, type, path).name}`;
-const refTo = (out: SynthesizedStack, type: string, path: string, attribute = "id") => terraformRef(type, at(out, type, path).name, attribute);
-const valuesOf = (release: Resource) => JSON.parse((release.values as string[])[0]) as Record<string, unknown>;
-const statementsOf = (resource: Resource, attribute = "policy") => (JSON.parse(resource[attribute] as string) as { Statement: Statement[] }).Statement;
-const asList = (value: string | string[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+  type Fixture,
+  type PolicyStatementJson,
+} from "./support";
 
 /** The EC2NodeClass and the NodePool of the NodePools release. */
 function nodePoolResources(out: SynthesizedStack): { nodeClass: Record<string, unknown>; nodePool: { spec: Record<string, unknown> } } {
-  const { resources } = valuesOf(bodyAt(out, "helm_release", "Karpenter/NodePools/Release")) as { resources: Record<string, unknown>[] };
+  const { resources } = releaseValues(bodyAt(out, "helm_release", "Karpenter/NodePools/Release")) as { resources: Record<string, unknown>[] };
   expect(resources.map((r) => r.kind)).toEqual(["EC2NodeClass", "NodePool"]);
   return { nodeClass: resources[0], nodePool: resources[1] as { spec: Record<string, unknown> } };
 }
@@ -81,9 +45,9 @@ describe("with the defaults", () => {
   let out: SynthesizedStack;
   let stack: PlatformStack;
   let karpenter: Karpenter;
-  let statements: Statement[];
+  let statements: PolicyStatementJson[];
   beforeAll(() => {
-    const f = setup();
+    const f = addonFixture();
     stack = f.stack;
     const cluster = f.cluster;
     karpenter = new Karpenter(stack, "Karpenter", { cluster, clusterName: "test-eks" });
@@ -101,25 +65,21 @@ describe("with the defaults", () => {
         chart: "karpenter",
         version: HELM_CHARTS.karpenter.version,
         values: [expect.any(String)],
-        atomic: true,
-        cleanup_on_fail: true,
-        wait: true,
-        timeout: 600,
-        max_history: 10,
+        ...RELEASE_SETTINGS,
         depends_on: expect.any(Array),
       });
     });
 
     test("settings: the cluster's name, a reference to its endpoint, and the interruption queue's name", () => {
-      expect(valuesOf(bodyAt(out, "helm_release", "Karpenter/Chart/Release")).settings).toEqual({
+      expect(releaseValues(bodyAt(out, "helm_release", "Karpenter/Chart/Release")).settings).toEqual({
         clusterName: "test-eks",
-        clusterEndpoint: refTo(out, "aws_eks_cluster", "Cluster", "endpoint"),
-        interruptionQueue: refTo(out, "aws_sqs_queue", "Karpenter/InterruptionQueue", "name"),
+        clusterEndpoint: refAt(out, "aws_eks_cluster", "Cluster", "endpoint"),
+        interruptionQueue: refAt(out, "aws_sqs_queue", "Karpenter/InterruptionQueue", "name"),
       });
     });
 
     test("the rest of the values: the controller's region and resources, the service account, two replicas, a budget, and an affinity that keeps it off Karpenter's own nodes", () => {
-      const values = valuesOf(bodyAt(out, "helm_release", "Karpenter/Chart/Release"));
+      const values = releaseValues(bodyAt(out, "helm_release", "Karpenter/Chart/Release"));
       expect(Object.keys(values)).toEqual(["settings", "controller", "serviceAccount", "replicas", "podDisruptionBudget", "affinity"]);
       delete values.settings;
       expect(values).toEqual({
@@ -144,9 +104,7 @@ describe("with the defaults", () => {
       expect([...(bodyAt(out, "helm_release", "Karpenter/Chart/Release").depends_on as string[])].sort()).toEqual(
         [
           addressAt(out, "aws_eks_access_entry", "Karpenter/NodeAccess/Entry"),
-          addressAt(out, "aws_iam_role", "Karpenter/Role"),
-          addressAt(out, "aws_iam_role_policy", "Karpenter/Role/Policy"),
-          addressAt(out, "aws_eks_pod_identity_association", "Karpenter/Role/Association"),
+          ...podIdentityRoleAddresses(out, "Karpenter/Role"),
         ].sort(),
       );
     });
@@ -163,11 +121,7 @@ describe("with the defaults", () => {
         chart: "raw",
         version: HELM_CHARTS.raw.version,
         values: [expect.any(String)],
-        atomic: true,
-        cleanup_on_fail: true,
-        wait: true,
-        timeout: 600,
-        max_history: 10,
+        ...RELEASE_SETTINGS,
         depends_on: [addressAt(out, "helm_release", "Karpenter/Chart/Release")],
       });
     });
@@ -178,13 +132,13 @@ describe("with the defaults", () => {
         kind: "EC2NodeClass",
         metadata: { name: "default" },
         spec: {
-          role: refTo(out, "aws_iam_role", "Karpenter/NodeRole", "name"),
+          role: refAt(out, "aws_iam_role", "Karpenter/NodeRole", "name"),
           amiSelectorTerms: [{ alias: "al2023@latest" }],
           subnetSelectorTerms: [
-            { id: refTo(out, "aws_subnet", "Vpc/Subnets/private-eu-west-1a/Subnet") },
-            { id: refTo(out, "aws_subnet", "Vpc/Subnets/private-eu-west-1b/Subnet") },
+            { id: refAt(out, "aws_subnet", "Vpc/Subnets/private-eu-west-1a/Subnet") },
+            { id: refAt(out, "aws_subnet", "Vpc/Subnets/private-eu-west-1b/Subnet") },
           ],
-          securityGroupSelectorTerms: [{ id: refTo(out, "aws_eks_cluster", "Cluster", "vpc_config[0].cluster_security_group_id") }],
+          securityGroupSelectorTerms: [{ id: refAt(out, "aws_eks_cluster", "Cluster", "vpc_config[0].cluster_security_group_id") }],
           metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
           blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: "50Gi", volumeType: "gp3", encrypted: true, deleteOnTermination: true } }],
           tags: { "kubernetes.io/cluster/test-eks": "owned" },
@@ -194,8 +148,8 @@ describe("with the defaults", () => {
 
     test("the node class uses neither a public subnet nor the managed node groups' role", () => {
       const spec = nodePoolResources(out).nodeClass.spec as { role: string; subnetSelectorTerms: { id: string }[] };
-      expect(spec.role).not.toBe(refTo(out, "aws_iam_role", "Cluster/NodeRole", "name"));
-      const publicSubnets = ["eu-west-1a", "eu-west-1b"].map((zone) => refTo(out, "aws_subnet", `Vpc/Subnets/public-${zone}/Subnet`));
+      expect(spec.role).not.toBe(refAt(out, "aws_iam_role", "Cluster/NodeRole", "name"));
+      const publicSubnets = ["eu-west-1a", "eu-west-1b"].map((zone) => refAt(out, "aws_subnet", `Vpc/Subnets/public-${zone}/Subnet`));
       for (const term of spec.subnetSelectorTerms) expect(publicSubnets).not.toContain(term.id);
     });
 
@@ -235,9 +189,9 @@ describe("with the defaults", () => {
     });
 
     test("its policy lets EventBridge (and SQS) send to it, and denies any request that is not over TLS", () => {
-      const queueArn = refTo(out, "aws_sqs_queue", "Karpenter/InterruptionQueue", "arn");
+      const queueArn = refAt(out, "aws_sqs_queue", "Karpenter/InterruptionQueue", "arn");
       const policy = bodyAt(out, "aws_sqs_queue_policy", "Karpenter/InterruptionQueuePolicy");
-      expect(policy.queue_url).toBe(refTo(out, "aws_sqs_queue", "Karpenter/InterruptionQueue", "url"));
+      expect(policy.queue_url).toBe(refAt(out, "aws_sqs_queue", "Karpenter/InterruptionQueue", "url"));
       expect(statementsOf(policy)).toEqual([
         {
           Sid: "EventBridgeSendsInterruptions",
@@ -272,8 +226,8 @@ describe("with the defaults", () => {
 
     test.each(EVENTS)("Rules/%s sends to the interruption queue", (event) => {
       expect(bodyAt(out, "aws_cloudwatch_event_target", `Karpenter/Rules/${event}/Target`)).toEqual({
-        rule: refTo(out, "aws_cloudwatch_event_rule", `Karpenter/Rules/${event}/Rule`, "name"),
-        arn: refTo(out, "aws_sqs_queue", "Karpenter/InterruptionQueue", "arn"),
+        rule: refAt(out, "aws_cloudwatch_event_rule", `Karpenter/Rules/${event}/Rule`, "name"),
+        arn: refAt(out, "aws_sqs_queue", "Karpenter/InterruptionQueue", "arn"),
         target_id: "karpenter-interruption-queue",
       });
     });
@@ -297,7 +251,7 @@ describe("with the defaults", () => {
     });
 
     test("with the node policies, and no inline policy", () => {
-      const roleName = refTo(out, "aws_iam_role", "Karpenter/NodeRole", "name");
+      const roleName = refAt(out, "aws_iam_role", "Karpenter/NodeRole", "name");
       const attached = Object.values(resourcesOfType(out, "aws_iam_role_policy_attachment"))
         .filter((a) => a.role === roleName)
         .map((a) => a.policy_arn);
@@ -313,8 +267,8 @@ describe("with the defaults", () => {
     test("an EC2_LINUX access entry for that role (not the managed node groups' role)", () => {
       expect(count(out, "aws_eks_access_entry")).toBe(1);
       expect(bodyAt(out, "aws_eks_access_entry", "Karpenter/NodeAccess/Entry")).toEqual({
-        cluster_name: refTo(out, "aws_eks_cluster", "Cluster", "name"),
-        principal_arn: refTo(out, "aws_iam_role", "Karpenter/NodeRole", "arn"),
+        cluster_name: refAt(out, "aws_eks_cluster", "Cluster", "name"),
+        principal_arn: refAt(out, "aws_iam_role", "Karpenter/NodeRole", "arn"),
         type: "EC2_LINUX",
       });
     });
@@ -328,23 +282,13 @@ describe("with the defaults", () => {
     test("<cluster>-karpenter, trusted by EKS Pod Identity for this cluster", () => {
       const role = bodyAt(out, "aws_iam_role", "Karpenter/Role");
       expect(role).toMatchObject({ name: "test-eks-karpenter", description: "Karpenter controller of test-eks" });
-      expect(statementsOf(role, "assume_role_policy")).toEqual([
-        {
-          Effect: "Allow",
-          Principal: { Service: "pods.eks.amazonaws.com" },
-          Action: ["sts:AssumeRole", "sts:TagSession"],
-          Condition: { StringEquals: { "aws:SourceAccount": "123456789012" }, ArnEquals: { "aws:SourceArn": refTo(out, "aws_eks_cluster", "Cluster", "arn") } },
-        },
-      ]);
+      expect(statementsOf(role, "assume_role_policy")).toEqual(podIdentityTrust(out));
     });
 
     test("a Pod Identity association for karpenter/karpenter", () => {
-      expect(bodyAt(out, "aws_eks_pod_identity_association", "Karpenter/Role/Association")).toEqual({
-        cluster_name: refTo(out, "aws_eks_cluster", "Cluster", "name"),
-        namespace: "karpenter",
-        service_account: "karpenter",
-        role_arn: refTo(out, "aws_iam_role", "Karpenter/Role", "arn"),
-      });
+      expect(bodyAt(out, "aws_eks_pod_identity_association", "Karpenter/Role/Association")).toEqual(
+        podIdentityAssociation(out, "Karpenter/Role", "karpenter", "karpenter"),
+      );
     });
 
     test("its statements, in order", () => {
@@ -371,7 +315,7 @@ describe("with the defaults", () => {
           Sid: "PassNodeRole",
           Effect: "Allow",
           Action: "iam:PassRole",
-          Resource: refTo(out, "aws_iam_role", "Karpenter/NodeRole", "arn"),
+          Resource: refAt(out, "aws_iam_role", "Karpenter/NodeRole", "arn"),
           Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } },
         },
       ]);
@@ -434,13 +378,13 @@ describe("with the defaults", () => {
         Sid: "ReadInterruptions",
         Effect: "Allow",
         Action: ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
-        Resource: refTo(out, "aws_sqs_queue", "Karpenter/InterruptionQueue", "arn"),
+        Resource: refAt(out, "aws_sqs_queue", "Karpenter/InterruptionQueue", "arn"),
       });
       expect(bySid("DescribeCluster")).toEqual({
         Sid: "DescribeCluster",
         Effect: "Allow",
         Action: "eks:DescribeCluster",
-        Resource: refTo(out, "aws_eks_cluster", "Cluster", "arn"),
+        Resource: refAt(out, "aws_eks_cluster", "Cluster", "arn"),
       });
       expect(bySid("ReadImageParameters")).toEqual({
         Sid: "ReadImageParameters",
@@ -471,7 +415,7 @@ describe("with the defaults", () => {
 describe("options", () => {
   let out: SynthesizedStack;
   beforeAll(() => {
-    const { stack, cluster } = setup();
+    const { stack, cluster } = addonFixture();
     new Karpenter(stack, "Karpenter", {
       cluster,
       clusterName: "test-eks",
@@ -504,15 +448,13 @@ describe("options", () => {
     expect(bodyAt(out, "helm_release", "Karpenter/Chart/Release").depends_on).toEqual([
       addressAt(out, "aws_eks_addon", "Cluster/Addons/coredns"),
       addressAt(out, "aws_eks_access_entry", "Karpenter/NodeAccess/Entry"),
-      addressAt(out, "aws_iam_role", "Karpenter/Role"),
-      addressAt(out, "aws_iam_role_policy", "Karpenter/Role/Policy"),
-      addressAt(out, "aws_eks_pod_identity_association", "Karpenter/Role/Association"),
+      ...podIdentityRoleAddresses(out, "Karpenter/Role"),
     ]);
     expect(bodyAt(out, "helm_release", "Karpenter/NodePools/Release").depends_on).toEqual([addressAt(out, "helm_release", "Karpenter/Chart/Release")]);
   });
 
   test("spot only is allowed", () => {
-    const f = setup();
+    const f = addonFixture();
     new Karpenter(f.stack, "Karpenter", { cluster: f.cluster, clusterName: "test-eks", capacityTypes: ["spot"] });
     const requirements = (nodePoolResources(synthesizeStack(f.stack)).nodePool.spec as { template: { spec: { requirements: { key: string; values: string[] }[] } } })
       .template.spec.requirements;
@@ -522,7 +464,7 @@ describe("options", () => {
 
 describe("clusterName", () => {
   test("names the queue, the rules, the node role, the controller's role and the tag conditions", () => {
-    const { stack, cluster } = setup();
+    const { stack, cluster } = addonFixture();
     new Karpenter(stack, "Karpenter", { cluster, clusterName: "blue" });
     const out = synthesizeStack(stack);
     expect(bodyAt(out, "aws_sqs_queue", "Karpenter/InterruptionQueue").name).toBe("blue-karpenter");
@@ -537,13 +479,13 @@ describe("clusterName", () => {
     const policy = bodyAt(out, "aws_iam_role_policy", "Karpenter/Role/Policy").policy as string;
     expect(policy).toContain('"aws:ResourceTag/kubernetes.io/cluster/blue":"owned"');
     expect(policy).not.toContain("test-eks");
-    expect(valuesOf(bodyAt(out, "helm_release", "Karpenter/Chart/Release")).settings).toMatchObject({ clusterName: "blue" });
+    expect(releaseValues(bodyAt(out, "helm_release", "Karpenter/Chart/Release")).settings).toMatchObject({ clusterName: "blue" });
   });
 });
 
 describe("a long cluster name", () => {
   test("names within SQS's 80 and EventBridge's 64 characters are kept in full, not hashed", () => {
-    const { stack, cluster } = setup();
+    const { stack, cluster } = addonFixture();
     new Karpenter(stack, "Karpenter", { cluster, clusterName: "payments-production-eu-west-1" });
     const out = synthesizeStack(stack);
     expect(bodyAt(out, "aws_sqs_queue", "Karpenter/InterruptionQueue").name).toBe("payments-production-eu-west-1-karpenter");
@@ -556,7 +498,7 @@ describe("a long cluster name", () => {
   });
 
   test("past those limits, the names keep their start and end in a hash: 80 and 64 characters, all distinct", () => {
-    const { stack, cluster } = setup();
+    const { stack, cluster } = addonFixture();
     const clusterName = `c${"a".repeat(79)}`;
     new Karpenter(stack, "Karpenter", { cluster, clusterName });
     const out = synthesizeStack(stack);
@@ -571,16 +513,12 @@ describe("a long cluster name", () => {
 describe("ValidationError", () => {
   let f: Fixture;
   beforeAll(() => {
-    f = setup();
+    f = addonFixture();
   });
 
   /** The message of building `Karpenter` with `props` over the defaults; the construct is removed afterwards. */
   function errorOf(props: Partial<KarpenterProps>): string {
-    try {
-      return validationErrorOf(() => new Karpenter(f.stack, "Karpenter", { cluster: f.cluster, clusterName: "test-eks", ...props })).message;
-    } finally {
-      f.stack.node.tryRemoveChild("Karpenter");
-    }
+    return messageOf(f, ({ stack, cluster }) => new Karpenter(stack, "Karpenter", { cluster, clusterName: "test-eks", ...props }), ["Karpenter"]);
   }
 
   test("capacityTypes empty", () => {

@@ -2,58 +2,31 @@
 // VPC (pods cannot reach the instance metadata service), with a Pod Identity role whose policy
 // pins every tag condition to this cluster's `elbv2.k8s.aws/cluster` tag (as upstream, it may also
 // open any security group to its load balancers, and change listeners and rules of any).
-import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
-import { resourcesOfType, synthesizeStack, terraformRef, testStack, type PlatformStack, type SynthesizedStack } from "@platform/core";
-import { Vpc } from "@platform/vpc";
-import { AwsLoadBalancerController, EksCluster, HELM_CHARTS } from "../src";
-
-type Resource = Record<string, unknown>;
-interface Statement {
-  Sid?: string;
-  Effect: string;
-  Principal?: unknown;
-  Action: string | string[];
-  Resource?: string | string[];
-  Condition?: Record<string, Record<string, unknown>>;
-}
-
-/** A stack with the VPC `Vpc`, the cluster `Cluster` (test-eks, 1.32) and a Helm provider. */
-function setup(): { stack: PlatformStack; vpc: Vpc; cluster: EksCluster } {
-  const stack = testStack();
-  const vpc = new Vpc(stack, "Vpc", { cidrBlock: "10.0.0.0/16", availabilityZones: ["eu-west-1a", "eu-west-1b"], natGateways: "single" });
-  const cluster = new EksCluster(stack, "Cluster", {
-    vpc,
-    version: "1.32",
-    clusterName: "test-eks",
-    nodeGroups: { system: { instanceTypes: ["t4g.large"], minSize: 1, maxSize: 3 } },
-  });
-  new HelmProvider(stack, "helm", {});
-  return { stack, vpc, cluster };
-}
-
-/** The resource of `type` whose construct path below the stack is `path` (a trailing `Resource` id, and a repeated id, left out). */
-function at(out: SynthesizedStack, type: string, path: string): { name: string; resource: Resource } {
-  const pattern = new RegExp(`^${path.replace(/\//g, "_").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}_[0-9A-F]{8}$`);
-  const found = Object.entries(resourcesOfType(out, type)).filter(([name]) => pattern.test(name));
-  if (found.length !== 1) throw new Error(`expected exactly one ${type} at ${path}, found ${found.length}`);
-  return { name: found[0][0], resource: found[0][1] };
-}
-
-const bodyAt = (out: SynthesizedStack, type: string, path: string) => at(out, type, path).resource;
-const addressAt = (out: SynthesizedStack, type: string, path: string) => `${type}.${at(out, type, path).name}`;
-const refTo = (out: SynthesizedStack, type: string, path: string, attribute = "id") => terraformRef(type, at(out, type, path).name, attribute);
-const valuesOf = (release: Resource) => JSON.parse((release.values as string[])[0]) as Record<string, unknown>;
-const statementsOf = (resource: Resource, attribute = "policy") => (JSON.parse(resource[attribute] as string) as { Statement: Statement[] }).Statement;
-const asList = (value: string | string[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+import { resourcesOfType, synthesizeStack, type SynthesizedStack } from "@platform/core";
+import { AwsLoadBalancerController, HELM_CHARTS } from "../src";
+import {
+  RELEASE_SETTINGS,
+  addonFixture,
+  addressAt,
+  asList,
+  bodyAt,
+  podIdentityAssociation,
+  podIdentityRoleAddresses,
+  podIdentityTrust,
+  refAt,
+  releaseValues,
+  statementsOf,
+  type PolicyStatementJson,
+} from "./support";
 
 const CONTROLLER = "LoadBalancerController";
 
 describe("with the defaults", () => {
   let out: SynthesizedStack;
   let controller: AwsLoadBalancerController;
-  let statements: Statement[];
+  let statements: PolicyStatementJson[];
   beforeAll(() => {
-    const { stack, cluster } = setup();
+    const { stack, cluster } = addonFixture();
     controller = new AwsLoadBalancerController(stack, CONTROLLER, { cluster, clusterName: "test-eks" });
     out = synthesizeStack(stack);
     statements = statementsOf(bodyAt(out, "aws_iam_role_policy", `${CONTROLLER}/Role/Policy`));
@@ -70,21 +43,17 @@ describe("with the defaults", () => {
       chart: HELM_CHARTS.awsLoadBalancerController.chart,
       version: HELM_CHARTS.awsLoadBalancerController.version,
       values: [expect.any(String)],
-      atomic: true,
-      cleanup_on_fail: true,
-      wait: true,
-      timeout: 600,
-      max_history: 10,
+      ...RELEASE_SETTINGS,
       depends_on: expect.any(Array),
     });
     expect(release).toMatchObject({ repository: "https://aws.github.io/eks-charts", chart: "aws-load-balancer-controller", version: "1.13.3" });
   });
 
   test("values: the cluster's name, the region and a reference to the VPC's id; two replicas; the service account; no Service mutator; the environment tag", () => {
-    expect(valuesOf(bodyAt(out, "helm_release", `${CONTROLLER}/Chart/Release`))).toEqual({
+    expect(releaseValues(bodyAt(out, "helm_release", `${CONTROLLER}/Chart/Release`))).toEqual({
       clusterName: "test-eks",
       region: "eu-west-1",
-      vpcId: refTo(out, "aws_vpc", "Vpc"),
+      vpcId: refAt(out, "aws_vpc", "Vpc"),
       replicaCount: 2,
       serviceAccount: { create: true, name: "aws-load-balancer-controller" },
       enableServiceMutatorWebhook: false,
@@ -94,41 +63,25 @@ describe("with the defaults", () => {
   });
 
   test("the chart waits for its role, the role's inline policy and the Pod Identity association", () => {
-    expect([...(bodyAt(out, "helm_release", `${CONTROLLER}/Chart/Release`).depends_on as string[])].sort()).toEqual(
-      [
-        addressAt(out, "aws_iam_role", `${CONTROLLER}/Role`),
-        addressAt(out, "aws_iam_role_policy", `${CONTROLLER}/Role/Policy`),
-        addressAt(out, "aws_eks_pod_identity_association", `${CONTROLLER}/Role/Association`),
-      ].sort(),
-    );
+    expect([...(bodyAt(out, "helm_release", `${CONTROLLER}/Chart/Release`).depends_on as string[])].sort()).toEqual([...podIdentityRoleAddresses(out, `${CONTROLLER}/Role`)].sort());
   });
 
   test("the role: <cluster>-aws-load-balancer-controller, trusted by EKS Pod Identity for this cluster only", () => {
     const role = bodyAt(out, "aws_iam_role", `${CONTROLLER}/Role`);
     expect(role).toMatchObject({ name: "test-eks-aws-load-balancer-controller", description: "AWS Load Balancer Controller of test-eks" });
-    expect(statementsOf(role, "assume_role_policy")).toEqual([
-      {
-        Effect: "Allow",
-        Principal: { Service: "pods.eks.amazonaws.com" },
-        Action: ["sts:AssumeRole", "sts:TagSession"],
-        Condition: { StringEquals: { "aws:SourceAccount": "123456789012" }, ArnEquals: { "aws:SourceArn": refTo(out, "aws_eks_cluster", "Cluster", "arn") } },
-      },
-    ]);
+    expect(statementsOf(role, "assume_role_policy")).toEqual(podIdentityTrust(out));
   });
 
   test("a Pod Identity association for kube-system/aws-load-balancer-controller", () => {
-    expect(bodyAt(out, "aws_eks_pod_identity_association", `${CONTROLLER}/Role/Association`)).toEqual({
-      cluster_name: refTo(out, "aws_eks_cluster", "Cluster", "name"),
-      namespace: "kube-system",
-      service_account: "aws-load-balancer-controller",
-      role_arn: refTo(out, "aws_iam_role", `${CONTROLLER}/Role`, "arn"),
-    });
+    expect(bodyAt(out, "aws_eks_pod_identity_association", `${CONTROLLER}/Role/Association`)).toEqual(
+      podIdentityAssociation(out, `${CONTROLLER}/Role`, "kube-system", "aws-load-balancer-controller"),
+    );
   });
 
   test("the inline policy platform-grants, its statements in order", () => {
     expect(bodyAt(out, "aws_iam_role_policy", `${CONTROLLER}/Role/Policy`)).toMatchObject({
       name: "platform-grants",
-      role: refTo(out, "aws_iam_role", `${CONTROLLER}/Role`),
+      role: refAt(out, "aws_iam_role", `${CONTROLLER}/Role`),
     });
     expect(statements.map((s) => s.Sid)).toEqual([
       "CreateTheServiceLinkedRole",
@@ -309,24 +262,22 @@ describe("with the defaults", () => {
 
 describe("dependsOn", () => {
   test("comes before the role's permissions and association in the chart's depends_on", () => {
-    const { stack, cluster } = setup();
+    const { stack, cluster } = addonFixture();
     new AwsLoadBalancerController(stack, CONTROLLER, { cluster, clusterName: "test-eks", dependsOn: [cluster.addons["coredns"]] });
     const out = synthesizeStack(stack);
     expect(bodyAt(out, "helm_release", `${CONTROLLER}/Chart/Release`).depends_on).toEqual([
       addressAt(out, "aws_eks_addon", "Cluster/Addons/coredns"),
-      addressAt(out, "aws_iam_role", `${CONTROLLER}/Role`),
-      addressAt(out, "aws_iam_role_policy", `${CONTROLLER}/Role/Policy`),
-      addressAt(out, "aws_eks_pod_identity_association", `${CONTROLLER}/Role/Association`),
+      ...podIdentityRoleAddresses(out, `${CONTROLLER}/Role`),
     ]);
   });
 });
 
 describe("clusterName", () => {
   test("is the literal the values, every tag condition and the role's name use", () => {
-    const { stack, cluster } = setup();
+    const { stack, cluster } = addonFixture();
     new AwsLoadBalancerController(stack, CONTROLLER, { cluster, clusterName: "blue" });
     const out = synthesizeStack(stack);
-    expect(valuesOf(bodyAt(out, "helm_release", `${CONTROLLER}/Chart/Release`)).clusterName).toBe("blue");
+    expect(releaseValues(bodyAt(out, "helm_release", `${CONTROLLER}/Chart/Release`)).clusterName).toBe("blue");
     const policy = bodyAt(out, "aws_iam_role_policy", `${CONTROLLER}/Role/Policy`).policy as string;
     expect(policy).not.toContain("test-eks");
     expect(policy.match(/"aws:(Resource|Request)Tag\/elbv2\.k8s\.aws\/cluster":"blue"/g)).toHaveLength(4);

@@ -1,17 +1,15 @@
 // Two clusters in one account: every add-on's AWS names (roles, Karpenter's queue and rules) are
 // named after the cluster, not the environment, so the add-ons of two clusters never collide.
-import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { type SynthesizedStack } from "@platform/core";
 import { AwsLoadBalancerController, ClusterAutoscaler, EksCluster, ExternalDns, FluentBit, Karpenter } from "../src";
-import { base, bodyAt, clusterProps, resources, synth } from "./support";
+import { base, bodyAt, clusterProps, resources, synth, withHelm } from "./support";
 
 const CLUSTERS = ["blue", "green"] as const;
 
 describe("the add-ons of two clusters in one stack", () => {
   let out: SynthesizedStack;
   beforeAll(() => {
-    const b = base();
-    new HelmProvider(b.stack, "helm", {});
+    const b = withHelm(base());
     for (const clusterName of CLUSTERS) {
       const id = clusterName === "blue" ? "Blue" : "Green";
       const cluster = new EksCluster(b.stack, id, clusterProps(b.vpc, { clusterName }));

@@ -1,7 +1,7 @@
 // A KubernetesWorkload: its namespace, service account, Deployment, Service, Ingress,
 // HorizontalPodAutoscaler, PodDisruptionBudget and NetworkPolicy, as synthesized Terraform.
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import { resourcesOfType, singleOfType, synthesizeWithOutputs, terraformRef, testStack, type SynthesizedStack } from "@platform/core";
+import { countOfType as count, singleOfType, synthesizeWithOutputs, terraformRef, testStack, type SynthesizedStack } from "@platform/core";
 import { KubernetesWorkload, type KubernetesWorkloadProps } from "../src/kubernetes-workload";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -48,10 +48,6 @@ function body(out: SynthesizedStack, type: string): Json {
 /** `${<type>.<name>.metadata[0].name}` of the only resource of a type. */
 function nameRef(out: SynthesizedStack, type: string): string {
   return terraformRef(type, singleOfType(out, type).name, "metadata[0].name");
-}
-
-function count(out: SynthesizedStack, type: string): number {
-  return Object.keys(resourcesOfType(out, type)).length;
 }
 
 function podSpec(out: SynthesizedStack): Json {

@@ -14,6 +14,8 @@ import {
   existsAt,
   fixture,
   managedPoliciesOf,
+  podIdentityAssociation,
+  podIdentityTrust,
   refAt,
   roleStatements,
   synth,
@@ -55,17 +57,7 @@ describe("pod-identity (the default)", () => {
   });
 
   test("the role is trusted by EKS Pod Identity for this account and this cluster, with session tags", () => {
-    expect(trustOf(out, "Api/Role").Statement).toEqual([
-      {
-        Effect: "Allow",
-        Principal: { Service: "pods.eks.amazonaws.com" },
-        Action: ["sts:AssumeRole", "sts:TagSession"],
-        Condition: {
-          StringEquals: { "aws:SourceAccount": ACCOUNT },
-          ArnEquals: { "aws:SourceArn": refAt(out, "aws_eks_cluster", "Cluster", "arn") },
-        },
-      },
-    ]);
+    expect(trustOf(out, "Api/Role").Statement).toEqual(podIdentityTrust(out));
   });
 
   test("the role: <environment>-eks-<namespace>-<service account>, described, no policies yet", () => {
@@ -77,12 +69,7 @@ describe("pod-identity (the default)", () => {
   });
 
   test("a Pod Identity association ties the service account to the role", () => {
-    expect(bodyAt(out, "aws_eks_pod_identity_association", "Api/Association")).toEqual({
-      cluster_name: refAt(out, "aws_eks_cluster", "Cluster", "name"),
-      namespace: "payments",
-      service_account: "api",
-      role_arn: refAt(out, "aws_iam_role", "Api/Role", "arn"),
-    });
+    expect(bodyAt(out, "aws_eks_pod_identity_association", "Api/Association")).toEqual(podIdentityAssociation(out, "Api/Role", "payments", "api"));
   });
 
   test("the service account needs no annotation", () => {
@@ -243,12 +230,7 @@ describe("cluster.serviceAccountRole()", () => {
     expect(sa.node.path).toBe(`${STACK_PATH}/Team/Api`);
     const { out } = synth(f.stack);
     expect(bodyAt(out, "aws_iam_role", "Team/Api/Role").name).toBe("test-eks-payments-api");
-    expect(bodyAt(out, "aws_eks_pod_identity_association", "Team/Api/Association")).toEqual({
-      cluster_name: refAt(out, "aws_eks_cluster", "Cluster", "name"),
-      namespace: "payments",
-      service_account: "api",
-      role_arn: refAt(out, "aws_iam_role", "Team/Api/Role", "arn"),
-    });
+    expect(bodyAt(out, "aws_eks_pod_identity_association", "Team/Api/Association")).toEqual(podIdentityAssociation(out, "Team/Api/Role", "payments", "api"));
   });
 
   test("passes the mode on", () => {

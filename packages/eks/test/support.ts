@@ -1,5 +1,6 @@
-// Shared helpers for the EKS cluster tests (not a test file: jest only runs `*.test.ts`).
+// Shared helpers for the EKS cluster and add-on tests (not a test file: jest only runs `*.test.ts`).
 // The KubernetesWorkload tests do not use it: they need no cluster.
+import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import {
   testStack,
   type EnvironmentConfig,
@@ -77,6 +78,27 @@ export function fixture(options: FixtureOptions = {}): Fixture {
   const b = base(options.environment);
   const cluster = new EksCluster(b.stack, "Cluster", clusterProps(b.vpc, options.cluster));
   return { ...b, cluster };
+}
+
+/** The cluster of the add-on tests: `test-eks`, Kubernetes 1.32, one node group `system` (t4g.large, 1 to 3 nodes). */
+export const ADDON_CLUSTER: Partial<EksClusterProps> = {
+  version: "1.32",
+  clusterName: "test-eks",
+  nodeGroups: { system: { instanceTypes: ["t4g.large"], minSize: 1, maxSize: 3 } },
+};
+
+/** What every `HelmChartRelease` sets on its `helm_release` (atomic, cleaned up on failure, waited for, 10 minutes, 10 revisions). */
+export const RELEASE_SETTINGS = { atomic: true, cleanup_on_fail: true, wait: true, timeout: 600, max_history: 10 } as const;
+
+/** Adds the Helm provider (id `helm`) that Helm releases need to `f`'s stack; returns `f`. */
+export function withHelm<T extends Base>(f: T): T {
+  new HelmProvider(f.stack, "helm", {});
+  return f;
+}
+
+/** The fixture of the add-on tests: the VPC `Vpc`, the cluster `Cluster` (`ADDON_CLUSTER`) and a Helm provider. */
+export function addonFixture(): Fixture {
+  return withHelm(fixture({ cluster: ADDON_CLUSTER }));
 }
 
 /** The synthesized stack of `fixture(options)`. */
@@ -174,6 +196,21 @@ export function policyOf(resource: Resource, attribute = "policy"): PolicyDocume
   return JSON.parse(text) as PolicyDocument;
 }
 
+/** The statements of a JSON policy attribute of a resource (see `policyOf`). */
+export function statementsOf(resource: Resource, attribute = "policy"): PolicyStatementJson[] {
+  return policyOf(resource, attribute).Statement;
+}
+
+/** A policy field that may be one string or a list (`Action`, `Resource`), as a list; [] when absent. */
+export function asList(value: string | string[] | undefined): string[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+/** The values of a `helm_release` (one JSON document), parsed. */
+export function releaseValues(release: Resource): Record<string, unknown> {
+  return JSON.parse((release.values as string[])[0]) as Record<string, unknown>;
+}
+
 /** The trust policy of the role at `rolePath` (the `Role` construct's path), parsed. */
 export function trustOf(out: SynthesizedStack, rolePath: string): PolicyDocument {
   return policyOf(bodyAt(out, "aws_iam_role", rolePath), "assume_role_policy");
@@ -184,6 +221,40 @@ export function roleStatements(out: SynthesizedStack, rolePath: string): PolicyS
   const prefix = `${rolePath.replace(/\//g, "_")}_Policy_`;
   const policy = Object.entries(resources(out, "aws_iam_role_policy")).find(([name]) => name.startsWith(prefix));
   return policy ? policyOf(policy[1]).Statement : [];
+}
+
+/** The trust statements of a role that EKS Pod Identity may assume for the cluster with id `cluster` in this account. */
+export function podIdentityTrust(out: SynthesizedStack, cluster = "Cluster"): PolicyStatementJson[] {
+  return [
+    {
+      Effect: "Allow",
+      Principal: { Service: "pods.eks.amazonaws.com" },
+      Action: ["sts:AssumeRole", "sts:TagSession"],
+      Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT }, ArnEquals: { "aws:SourceArn": refAt(out, "aws_eks_cluster", cluster, "arn") } },
+    },
+  ];
+}
+
+/** The body of a Pod Identity association of the service account `namespace/serviceAccount` with the role at `rolePath`. */
+export function podIdentityAssociation(out: SynthesizedStack, rolePath: string, namespace: string, serviceAccount: string, cluster = "Cluster"): Resource {
+  return {
+    cluster_name: refAt(out, "aws_eks_cluster", cluster, "name"),
+    namespace,
+    service_account: serviceAccount,
+    role_arn: refAt(out, "aws_iam_role", rolePath, "arn"),
+  };
+}
+
+/**
+ * The addresses of the role, its inline policy and its Pod Identity association of the `ServiceAccountRole`
+ * at `path` (an add-on's `<id>/Role`), in that order: the order in which a chart depends on them.
+ */
+export function podIdentityRoleAddresses(out: SynthesizedStack, path: string): string[] {
+  return [
+    addressAt(out, "aws_iam_role", path),
+    addressAt(out, "aws_iam_role_policy", `${path}/Policy`),
+    addressAt(out, "aws_eks_pod_identity_association", `${path}/Association`),
+  ];
 }
 
 /** The ARNs of the managed policies attached to the role at `rolePath`, in order. */
