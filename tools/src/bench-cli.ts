@@ -15,7 +15,7 @@ interface Sample {
 function run(args: string[]): Sample {
   const usageFile = path.join(os.tmpdir(), `platform-bench-${process.pid}.json`);
   const started = performance.now();
-  const child = spawnSync(process.execPath, ["--import", "tsx", "tools/src/synth-cli.ts", ...args], {
+  const child = spawnSync(process.execPath, ["tools/bin/synth.js", ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, PLATFORM_USAGE_FILE: usageFile },
     encoding: "utf8",

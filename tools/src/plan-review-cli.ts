@@ -56,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
   fs.rmSync(args.out, { recursive: true, force: true });
   fs.mkdirSync(args.out, { recursive: true });
   if (environments.length > 0) {
-    const synth = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "synth-cli.ts"), ...environments], { cwd: REPO_ROOT, stdio: "inherit" });
+    const synth = spawnSync(process.execPath, [path.join(REPO_ROOT, "tools", "bin", "synth.js"), ...environments], { cwd: REPO_ROOT, stdio: "inherit" });
     if (synth.status !== 0) return 1;
   }
 

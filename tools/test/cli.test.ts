@@ -66,3 +66,48 @@ test("synth-cli.ts local synthesizes environments/local/cdktf.out with the local
   // No staging folder is left next to the output.
   expect(fs.readdirSync(path.join(ENVIRONMENTS_DIR, "local")).filter((f) => f.startsWith("cdktf.out.tmp-"))).toEqual([]);
 });
+
+describe("npm run synth (tools/bin/synth.js: synth-cli.ts as one esbuild bundle)", () => {
+  const launcher = (args: readonly string[]) => spawnSync(process.execPath, [path.join("tools", "bin", "synth.js"), ...args], { cwd: REPO_ROOT, encoding: "utf8" });
+  const snapshot = (env: string) => {
+    const outdir = path.join(ENVIRONMENTS_DIR, env, "cdktf.out");
+    const files: Record<string, string> = {};
+    const walk = (dir: string) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, e.name);
+        if (e.isDirectory()) walk(full);
+        else files[path.relative(outdir, full)] = fs.readFileSync(full, "utf8");
+      }
+    };
+    walk(outdir);
+    return files;
+  };
+
+  test("writes exactly what the TypeScript sources write, for every environment", () => {
+    for (const env of listEnvironments()) {
+      expect(cli("synth-cli.ts", [env]).status).toBe(0);
+      const fromSources = snapshot(env);
+      const run = launcher([env]);
+      expect(run.stderr).toBe("");
+      expect(run.status).toBe(0);
+      expect(snapshot(env)).toEqual(fromSources);
+    }
+  });
+
+  test("keeps one bundle, named after a hash of the sources, and reuses it", () => {
+    const cache = path.join(REPO_ROOT, "node_modules", ".cache", "platform-synth");
+    expect(launcher(["local"]).status).toBe(0);
+    const first = fs.readdirSync(cache);
+    expect(first).toEqual([expect.stringMatching(/^synth-[0-9a-f]{16}\.js$/)]);
+    const built = fs.statSync(path.join(cache, first[0])).mtimeMs;
+    expect(launcher(["local"]).status).toBe(0);
+    expect(fs.readdirSync(cache)).toEqual(first);
+    expect(fs.statSync(path.join(cache, first[0])).mtimeMs).toBe(built);
+  });
+
+  test("reports bad input as the sources do: one line, exit 2", () => {
+    const run = launcher(["nope"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(`error: unknown environment "nope" (${KNOWN})\n`);
+  });
+});
