@@ -5,6 +5,8 @@
 //   <out>/<env>.md           the pull-request comment (absent when the environment is unchanged)
 //   <out>/<env>.full.md      every plan in full, for $GITHUB_STEP_SUMMARY
 //   <out>/result.json        per environment: comment file, destructive changes, failures
+// --plan-role: running as the read-only CI plan role, which cannot plan Helm stacks (they are
+// listed as not planned, with the reason).
 // With GITHUB_OUTPUT set it also writes `environments`, `commented` and `destructive=true|false`.
 //
 // Exit codes: 0 planned; 1 a plan failed; 2 usage error; 3 planned, and a plan destroys or
@@ -15,7 +17,7 @@ import * as path from "node:path";
 import { validateEnvironmentConfig, type EnvironmentConfig } from "@platform/core";
 import { affectedEnvironments, changedFiles, readProjectGraph } from "./affected";
 import { destructiveChanges, renderEnvironmentPlan, renderFullPlan, type EnvironmentPlan } from "./plan-markdown";
-import { planAppOffline, planAppOnline } from "./plan-review";
+import { planAppOffline, planAppOnline, planRoleCannotPlan } from "./plan-review";
 import { providerSource, terraformEnv } from "./terraform";
 import { ENVIRONMENTS_DIR, REPO_ROOT, UsageError, runCli, selectEnvironments } from "./workspace";
 
@@ -27,6 +29,8 @@ export interface PlanReviewArgs {
   readonly head: string;
   readonly out: string;
   readonly environments: readonly string[];
+  /** Running as the read-only CI plan role. */
+  readonly planRole: boolean;
 }
 
 export function parsePlanReviewArgs(args: readonly string[]): PlanReviewArgs {
@@ -34,20 +38,22 @@ export function parsePlanReviewArgs(args: readonly string[]): PlanReviewArgs {
   let head = "HEAD";
   let out = path.join(REPO_ROOT, ".plan-review");
   const environments: string[] = [];
+  let planRole = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    if (arg === "--base" || arg === "--head" || arg === "--out") {
+    if (arg === "--plan-role") planRole = true;
+    else if (arg === "--base" || arg === "--head" || arg === "--out") {
       const value = args[++i];
       if (!value || value.startsWith("--")) throw new UsageError(`${arg} needs a value (${arg === "--out" ? "a folder" : "a git ref, such as origin/main"})`);
       if (arg === "--base") base = value;
       else if (arg === "--head") head = value;
       else out = path.resolve(value);
     } else if (arg.startsWith("-")) {
-      throw new UsageError(`unknown option ${JSON.stringify(arg)} (usage: [--base <ref> [--head <ref>]] [--out <dir>] [<env>...])`);
+      throw new UsageError(`unknown option ${JSON.stringify(arg)} (usage: [--base <ref> [--head <ref>]] [--out <dir>] [--plan-role] [<env>...])`);
     } else environments.push(arg);
   }
   if (base !== undefined && environments.length > 0) throw new UsageError("give either --base (plan the environments the change touches) or environment names, not both");
-  return { base, head, out, environments };
+  return { base, head, out, environments, planRole };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -71,7 +77,7 @@ async function main(argv: string[]): Promise<number> {
     const outdir = path.join(envDir, "cdktf.out");
     const plan: EnvironmentPlan = offline
       ? await planAppOffline(name, { outdir, workDir: path.join(REPO_ROOT, ".validate", name), source, env })
-      : await planAppOnline(name, outdir, env);
+      : await planAppOnline(name, outdir, env, { skip: args.planRole ? planRoleCannotPlan : undefined });
     const comment = renderEnvironmentPlan(plan, { fullPlanUrl: process.env.PLAN_REVIEW_SUMMARY_URL });
     if (comment) fs.writeFileSync(path.join(args.out, `${name}.md`), comment);
     fs.writeFileSync(path.join(args.out, `${name}.full.md`), renderFullPlan(plan));

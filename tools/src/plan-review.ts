@@ -27,14 +27,35 @@ export function hasChanges(plan: PlanJson | undefined): boolean {
   return Object.values(plan.output_changes ?? {}).some((c) => !(c as { actions?: string[] }).actions?.every((a) => a === "no-op"));
 }
 
+/**
+ * Why the read-only CI plan role cannot plan a stack, if it cannot: Helm keeps each release's
+ * state in Kubernetes Secrets, which an EKS viewer may not read (and a role that every pull
+ * request can use should not).
+ */
+export function planRoleCannotPlan(stackJson: { provider?: Record<string, unknown> }): string | undefined {
+  return stackJson.provider?.helm
+    ? "Helm releases keep their state in Kubernetes Secrets, which the read-only plan role cannot read; the deploy job plans this stack before applying it"
+    : undefined;
+}
+
+export interface PlanOnlineOptions {
+  /** A reason not to plan a stack (from its synthesized JSON), or undefined to plan it. */
+  readonly skip?: (stackJson: { provider?: Record<string, unknown> }) => string | undefined;
+}
+
 /** Plans every stack of a synthesized app in place, against its real backends. */
-export async function planAppOnline(environment: string, outdir: string, env: NodeJS.ProcessEnv): Promise<EnvironmentPlan> {
+export async function planAppOnline(environment: string, outdir: string, env: NodeJS.ProcessEnv, options: PlanOnlineOptions = {}): Promise<EnvironmentPlan> {
   const manifest = readManifest(outdir);
   const plans = new Map<string, StackPlan>();
   for (const name of dependencyOrder(manifest)) {
     const entry = manifest.stacks[name];
     const dir = path.join(outdir, path.dirname(entry.synthesizedStackPath));
     const staleUpstreams = entry.dependencies.filter((d) => hasChanges(plans.get(d)?.plan) || plans.get(d)?.error !== undefined);
+    const skipped = options.skip?.(JSON.parse(fs.readFileSync(path.join(outdir, entry.synthesizedStackPath), "utf8")));
+    if (skipped) {
+      plans.set(name, { stack: name, skipped });
+      continue;
+    }
     const steps = [
       ["init", "-input=false", "-no-color"],
       ["plan", "-input=false", "-no-color", "-lock=false", "-out=plan.tfplan"],

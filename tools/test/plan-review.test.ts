@@ -10,7 +10,8 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { PlatformStack, REPO_ROOT_CONTEXT, testEnvironmentConfig } from "@platform/core";
 import { DESTRUCTIVE_EXIT_CODE, parsePlanReviewArgs } from "../src/plan-review-cli";
 import { renderEnvironmentPlan } from "../src/plan-markdown";
-import { hasChanges, planAppOnline } from "../src/plan-review";
+import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import { hasChanges, planAppOnline, planRoleCannotPlan } from "../src/plan-review";
 import { providerSource, terraformEnv } from "../src/terraform";
 import { REPO_ROOT, UsageError } from "../src/workspace";
 
@@ -45,13 +46,15 @@ describe("online: every stack planned in place, in dependency order", () => {
       new SsmParameter(broken, "bad", { name: "/fixture/bad", type: "NotAType", value: "x" });
       const after = new PlatformStack(app, "zz-after", { config });
       after.addDependency(broken);
+      // A stack with the helm provider, which the read-only CI plan role cannot plan.
+      new HelmProvider(new PlatformStack(app, "helm", { config }), "helm", {});
     }));
-    plan = await planAppOnline("fixture", outdir, env);
+    plan = await planAppOnline("fixture", outdir, env, { skip: planRoleCannotPlan });
   });
 
   test("stacks come in dependency order, each planned with its plan JSON kept", () => {
-    expect(plan.stacks.map((s) => s.stack)).toEqual(["fixture-network", "fixture-service", "fixture-zbroken", "fixture-zz-after"]);
-    const network = plan.stacks[0];
+    expect(plan.stacks.map((s) => s.stack)).toEqual(["fixture-helm", "fixture-network", "fixture-service", "fixture-zbroken", "fixture-zz-after"]);
+    const network = plan.stacks[1];
     expect(network.error).toBeUndefined();
     expect(network.plan?.resource_changes?.map((r) => [r.address, r.change.actions])).toEqual([["aws_vpc.vpc", ["create"]]]);
     // The plan files stay next to the stacks (for `terraform apply plan.tfplan` and `show`).
@@ -59,30 +62,37 @@ describe("online: every stack planned in place, in dependency order", () => {
   });
 
   test("a stack after an upstream stack with pending changes is marked: it reads the upstream's current outputs", () => {
-    expect(plan.stacks[0].staleUpstreams).toEqual([]);
-    expect(plan.stacks[1].staleUpstreams).toEqual(["fixture-network"]);
-    expect(hasChanges(plan.stacks[1].plan)).toBe(true);
+    expect(plan.stacks[1].staleUpstreams).toEqual([]);
+    expect(plan.stacks[2].staleUpstreams).toEqual(["fixture-network"]);
+    expect(hasChanges(plan.stacks[2].plan)).toBe(true);
     const comment = renderEnvironmentPlan(plan)!;
     expect(comment.startsWith("<!-- plan-review:fixture -->")).toBe(true);
     expect(comment).toContain("reads outputs of `fixture-network` before its changes are applied");
   });
 
   test("a stack that cannot be planned is reported with Terraform's error, and the stacks after it are still planned and marked", () => {
-    const [broken, after] = plan.stacks.slice(2);
+    const [broken, after] = plan.stacks.slice(3);
     expect(broken.error).toMatch(/^terraform plan failed:\n[\s\S]*NotAType/);
     expect(after.error).toBeUndefined();
     expect(after.staleUpstreams).toEqual(["fixture-zbroken"]);
     expect(hasChanges(after.plan)).toBe(false);
   });
+
+  test("as the read-only plan role, a stack with the helm provider is listed as not planned, with the reason, and never run", () => {
+    expect(plan.stacks[0]).toEqual({ stack: "fixture-helm", skipped: planRoleCannotPlan({ provider: { helm: [{}] } }) });
+    expect(planRoleCannotPlan({ provider: { aws: [{}], kubernetes: [{}] } })).toBeUndefined();
+    expect(renderEnvironmentPlan(plan)).toMatch(/\| `fixture-helm` \| — \| — \| — \| — \| not planned: Helm releases keep their state in Kubernetes Secrets/);
+  });
 });
 
 describe("npm run plan-review", () => {
   test("arguments", () => {
-    expect(parsePlanReviewArgs(["dev", "prod"])).toMatchObject({ base: undefined, head: "HEAD", environments: ["dev", "prod"] });
+    expect(parsePlanReviewArgs(["dev", "prod"])).toMatchObject({ base: undefined, head: "HEAD", environments: ["dev", "prod"], planRole: false });
+    expect(parsePlanReviewArgs(["--plan-role", "dev"])).toMatchObject({ environments: ["dev"], planRole: true });
     expect(parsePlanReviewArgs(["--base", "origin/main", "--out", "/tmp/x"])).toMatchObject({ base: "origin/main", head: "HEAD", out: "/tmp/x", environments: [] });
     expect(() => parsePlanReviewArgs(["--base"])).toThrow(new UsageError("--base needs a value (a git ref, such as origin/main)"));
     expect(() => parsePlanReviewArgs(["--out"])).toThrow(new UsageError("--out needs a value (a folder)"));
-    expect(() => parsePlanReviewArgs(["--list"])).toThrow(new UsageError('unknown option "--list" (usage: [--base <ref> [--head <ref>]] [--out <dir>] [<env>...])'));
+    expect(() => parsePlanReviewArgs(["--list"])).toThrow(new UsageError('unknown option "--list" (usage: [--base <ref> [--head <ref>]] [--out <dir>] [--plan-role] [<env>...])'));
     expect(() => parsePlanReviewArgs(["--base", "main", "dev"])).toThrow(new UsageError("give either --base (plan the environments the change touches) or environment names, not both"));
     expect(DESTRUCTIVE_EXIT_CODE).toBe(3);
   });
