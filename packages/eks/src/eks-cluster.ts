@@ -212,6 +212,21 @@ export class EksCluster extends Construct implements IEksCluster {
     for (const key of nodeGroupKeys) {
       if (!/^[a-z0-9][a-z0-9-]{0,19}$/.test(key)) fail(`'nodeGroups' key ${showValue(key)} must be 1-20 lower-case letters, digits and -`);
     }
+    // Checked before anything is built, so that an error leaves no half-built construct.
+    for (const [key, options] of Object.entries(props.fargateProfiles ?? {})) {
+      if (!/^[a-z0-9][a-z0-9-]{0,19}$/.test(key)) fail(`'fargateProfiles' key ${showValue(key)} must be 1-20 lower-case letters, digits and -`);
+      if (options.selectors.length < 1 || options.selectors.length > 5) fail(`'fargateProfiles.${key}.selectors' must hold 1 to 5 selectors, got ${options.selectors.length}`);
+      options.selectors.forEach((selector, i) => {
+        if (!DNS_LABEL.test(selector.namespace)) fail(`'fargateProfiles.${key}.selectors[${i}].namespace' must be ${DNS_LABEL_RULE}, got ${showValue(selector.namespace)}`);
+        for (const [label, value] of Object.entries(selector.labels ?? {})) {
+          if (!LABEL_KEY.test(label)) fail(`'fargateProfiles.${key}.selectors[${i}].labels' key ${showValue(label)} must be a Kubernetes label key (an optional DNS prefix and /, then 1-63 of A-Za-z0-9_.-)`);
+          if (!LABEL_VALUE.test(value)) fail(`'fargateProfiles.${key}.selectors[${i}].labels.${label}' must be a Kubernetes label value (0-63 of A-Za-z0-9_.-), got ${showValue(value)}`);
+        }
+      });
+    }
+    for (const key of Object.keys(props.access ?? {})) {
+      if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(key)) fail(`'access' key ${showValue(key)} must be 1-64 lower-case letters, digits and -`);
+    }
     this.vpc = props.vpc;
     const tags = (suffix = "") => ({ ...props.tags, Name: `${name}${suffix}` });
 
@@ -301,10 +316,7 @@ export class EksCluster extends Construct implements IEksCluster {
     this.oidcProviderArn = oidc.arn;
 
     const accessScope = new Construct(this, "Access");
-    for (const [key, entry] of Object.entries(props.access ?? {})) {
-      if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(key)) fail(`'access' key ${showValue(key)} must be 1-64 lower-case letters, digits and -`);
-      this.addAccess(accessScope, key, entry);
-    }
+    for (const [key, entry] of Object.entries(props.access ?? {})) this.addAccess(accessScope, key, entry);
 
     this.addonsScope = new Construct(this, "Addons");
     const addons: Record<string, EksAddon> = {};
@@ -373,15 +385,6 @@ export class EksCluster extends Construct implements IEksCluster {
       });
       const profilesScope = new Construct(this, "FargateProfiles");
       for (const [key, options] of Object.entries(props.fargateProfiles ?? {})) {
-        if (!/^[a-z0-9][a-z0-9-]{0,19}$/.test(key)) fail(`'fargateProfiles' key ${showValue(key)} must be 1-20 lower-case letters, digits and -`);
-        if (options.selectors.length < 1 || options.selectors.length > 5) fail(`'fargateProfiles.${key}.selectors' must hold 1 to 5 selectors, got ${options.selectors.length}`);
-        options.selectors.forEach((selector, i) => {
-          if (!DNS_LABEL.test(selector.namespace)) fail(`'fargateProfiles.${key}.selectors[${i}].namespace' must be ${DNS_LABEL_RULE}, got ${showValue(selector.namespace)}`);
-          for (const [label, value] of Object.entries(selector.labels ?? {})) {
-            if (!LABEL_KEY.test(label)) fail(`'fargateProfiles.${key}.selectors[${i}].labels' key ${showValue(label)} must be a Kubernetes label key (an optional DNS prefix and /, then 1-63 of A-Za-z0-9_.-)`);
-            if (!LABEL_VALUE.test(value)) fail(`'fargateProfiles.${key}.selectors[${i}].labels.${label}' must be a Kubernetes label value (0-63 of A-Za-z0-9_.-), got ${showValue(value)}`);
-          }
-        });
         profiles[key] = new EksFargateProfile(profilesScope, key, {
           clusterName: this.clusterName,
           fargateProfileName: key,

@@ -318,6 +318,18 @@ describe("node groups", () => {
     });
   });
 
+  test("bad Fargate profiles and access keys are refused before anything is built", () => {
+    expect(builtBefore({ fargateProfiles: { Batch: { selectors: [{ namespace: "batch" }] } } })).toEqual({
+      message: `${CLUSTER}: 'fargateProfiles' key "Batch" must be 1-20 lower-case letters, digits and -`,
+      children: [],
+    });
+    expect(builtBefore({ fargateProfiles: { batch: { selectors: [{ namespace: "Batch" }] } } }).children).toEqual([]);
+    expect(builtBefore({ access: { Ops: { principalArn: ADMIN_ROLE_ARN, level: "view" } } })).toEqual({
+      message: `${CLUSTER}: 'access' key "Ops" must be 1-64 lower-case letters, digits and -`,
+      children: [],
+    });
+  });
+
   test("no instance types", () => {
     expect(groupErrorOf({ instanceTypes: [] })).toBe(`${GROUP}: 'nodeGroups.general.instanceTypes' must list at least one EC2 instance type`);
   });
