@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run synth`: runs tools/src/synth-cli.ts as one esbuild bundle, built on first use and
 // whenever a source it reads changes (the bundle's name is a hash of every TypeScript file of the
-// workspace's packages, stacks, tools and environments, and of package-lock.json), and kept in
+// workspace's packages, stacks, tools and environments, of package-lock.json and of
+// tsconfig.base.json, whose paths resolve the workspace's packages), and kept in
 // node_modules/.cache/platform-synth. Plain JavaScript, so that it starts without a loader.
 "use strict";
 const crypto = require("node:crypto");
@@ -28,7 +29,7 @@ function sources() {
 
 function bundlePath() {
   const hash = crypto.createHash("sha256");
-  for (const file of [...sources(), path.join(root, "package-lock.json"), __filename]) {
+  for (const file of [...sources(), ...["package-lock.json", "tsconfig.base.json"].map((f) => path.join(root, f)), __filename]) {
     hash.update(path.relative(root, file)).update("\0").update(fs.readFileSync(file)).update("\0");
   }
   return path.join(cacheDir, `synth-${hash.digest("hex").slice(0, 16)}.js`);
