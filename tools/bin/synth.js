@@ -48,7 +48,10 @@ function build(outfile) {
     "runSynthCli((env) => configs[env]);",
   ].join("\n");
   fs.mkdirSync(cacheDir, { recursive: true });
-  for (const old of fs.readdirSync(cacheDir)) fs.rmSync(path.join(cacheDir, old), { force: true });
+  // Older bundles go; this one, and other processes' files in progress, stay (two synths may build at once).
+  for (const old of fs.readdirSync(cacheDir)) {
+    if (old !== path.basename(outfile) && !old.includes(".tmp-")) fs.rmSync(path.join(cacheDir, old), { force: true });
+  }
   require("esbuild").buildSync({
     stdin: { contents: entry, resolveDir: root, loader: "ts", sourcefile: "synth-entry.ts" },
     bundle: true,
