@@ -111,3 +111,16 @@ describe("npm run synth (tools/bin/synth.js: synth-cli.ts as one esbuild bundle)
     expect(run.stderr).toBe(`error: unknown environment "nope" (${KNOWN})\n`);
   });
 });
+
+test("synths of one environment at the same time all succeed and leave one complete output (a test run beside a plan review)", async () => {
+  const { spawn } = await import("node:child_process");
+  const once = () =>
+    new Promise<number | null>((resolve) => {
+      const child = spawn(process.execPath, [path.join("tools", "bin", "synth.js"), "local"], { cwd: REPO_ROOT, stdio: "ignore" });
+      child.on("exit", resolve);
+    });
+  expect(await Promise.all([once(), once(), once()])).toEqual([0, 0, 0]);
+  const outdir = path.join(ENVIRONMENTS_DIR, "local", "cdktf.out");
+  expect(fs.existsSync(path.join(outdir, "manifest.json"))).toBe(true);
+  expect(fs.readdirSync(path.join(ENVIRONMENTS_DIR, "local")).filter((f) => f.includes(".tmp-"))).toEqual([]);
+});

@@ -47,10 +47,27 @@ export function synthesizeApp(options: SynthesizeOptions): void {
     const app = new App({ outdir: staging, context: options.context, stackTraces: false });
     options.build(app);
     app.synth();
-    fs.rmSync(outdir, { recursive: true, force: true });
-    fs.renameSync(staging, outdir);
+    replaceFolder(staging, outdir);
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Moves `from` to `to`, replacing what is there. Two synthesizers of the same environment (a
+ * test run and a plan review, say) may finish at the same moment: when the other one's output
+ * lands between the removal and the rename, the rename is tried again.
+ */
+function replaceFolder(from: string, to: string): void {
+  for (let attempt = 1; ; attempt++) {
+    fs.rmSync(to, { recursive: true, force: true });
+    try {
+      fs.renameSync(from, to);
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (attempt >= 5 || (code !== "ENOTEMPTY" && code !== "EEXIST")) throw error;
+    }
   }
 }
 
