@@ -124,3 +124,29 @@ test("synths of one environment at the same time all succeed and leave one compl
   expect(fs.existsSync(path.join(outdir, "manifest.json"))).toBe(true);
   expect(fs.readdirSync(path.join(ENVIRONMENTS_DIR, "local")).filter((f) => f.includes(".tmp-"))).toEqual([]);
 });
+
+test("every local state path in the synthesized output (backends and remote-state reads, every stack) is relative and stays in the environment's state folder", () => {
+  expect(spawnSync(process.execPath, [path.join("tools", "bin", "synth.js")], { cwd: REPO_ROOT, encoding: "utf8" }).status).toBe(0);
+  let checked = 0;
+  for (const env of listEnvironments()) {
+    const outdir = path.join(ENVIRONMENTS_DIR, env, "cdktf.out");
+    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
+    for (const entry of Object.values(manifest.stacks)) {
+      const file = path.join(outdir, entry.synthesizedStackPath);
+      const json = JSON.parse(fs.readFileSync(file, "utf8"));
+      const paths: string[] = [
+        ...(json.terraform?.backend?.local ? [json.terraform.backend.local.path] : []),
+        ...Object.values((json.data?.terraform_remote_state ?? {}) as Record<string, { backend: string; config: { path?: string } }>)
+          .filter((r) => r.backend === "local")
+          .map((r) => r.config.path!),
+      ];
+      for (const statePath of paths) {
+        expect(path.isAbsolute(statePath)).toBe(false);
+        expect(path.relative(path.join(ENVIRONMENTS_DIR, env, "state"), path.resolve(path.dirname(file), statePath)).startsWith("..")).toBe(false);
+        checked++;
+      }
+    }
+  }
+  // local's 7 stacks each have a backend, and they read each other's state 8 times.
+  expect(checked).toBe(15);
+});
