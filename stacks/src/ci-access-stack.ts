@@ -23,6 +23,19 @@ export interface CiAccessStackProps {
  * Apply this stack with administrator credentials: the deploy role may not change it.
  * Construct ids (public API): `GithubOidc`, `PlanRole`, `DeployRole`, `ImagePush/<owner>--<repo>`.
  */
+/** An environment's CI plan or deploy role: `<env>-ci-plan`, `<env>-ci-deploy`. */
+export function ciRoleName(config: ValidatedEnvironmentConfig, kind: "plan" | "deploy"): string {
+  return `${config.name}-ci-${kind}`;
+}
+
+/**
+ * The ARN of an environment's CI plan or deploy role, known before the stack exists: for access
+ * entries and for the workflows (`npm run ci-config`).
+ */
+export function ciRoleArn(config: ValidatedEnvironmentConfig, partition: string, kind: "plan" | "deploy"): string {
+  return `arn:${partition}:iam::${config.accountId}:role/${ciRoleName(config, kind)}`;
+}
+
 export class CiAccessStack extends PlatformStack {
   public readonly planRole: Role;
   public readonly deployRole: Role;
@@ -50,7 +63,7 @@ export class CiAccessStack extends PlatformStack {
 
     const defaultBranch = ci.defaultBranch ?? "main";
     this.planRole = new Role(this, "PlanRole", {
-      roleName: `${rolePrefix}plan`,
+      roleName: ciRoleName(config, "plan"),
       description: `terraform plan of ${config.name} from ${ci.repository}: read-only, state read`,
       assumeRoleStatements: [githubTrust(providerArn, subjects({ repository: ci.repository, branches: [defaultBranch], pullRequests: true }, "ci.repository"))],
       managedPolicyArns: [`arn:${env.partition}:iam::aws:policy/ReadOnlyAccess`],
@@ -59,7 +72,7 @@ export class CiAccessStack extends PlatformStack {
 
     const deployEnvironment = ci.deployEnvironment ?? config.name;
     this.deployRole = new Role(this, "DeployRole", {
-      roleName: `${rolePrefix}deploy`,
+      roleName: ciRoleName(config, "deploy"),
       description: `cdktf deploy of ${config.name} from ${ci.repository} in GitHub environment ${deployEnvironment}`,
       assumeRoleStatements: [githubTrust(providerArn, subjects({ repository: ci.repository, environments: [deployEnvironment] }, "ci.deployEnvironment"))],
     });

@@ -2,7 +2,13 @@ import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { PlatformStack, type ValidatedEnvironmentConfig } from "@platform/core";
 import { EksCluster, type AccessEntryOptions } from "@platform/eks";
+import { ciRoleArn } from "./ci-access-stack";
 import type { NetworkStack } from "./network-stack";
+
+/** The environment's EKS cluster: `<env>-eks`. */
+export function eksClusterName(config: ValidatedEnvironmentConfig): string {
+  return `${config.name}-eks`;
+}
 
 export interface EksStackProps {
   readonly network: NetworkStack;
@@ -25,12 +31,12 @@ export class EksStack extends PlatformStack {
   constructor(scope: Construct, config: ValidatedEnvironmentConfig, props: EksStackProps) {
     super(scope, "eks", { config });
     const eks = config.eks!;
-    this.clusterName = `${config.name}-eks`;
+    this.clusterName = eksClusterName(config);
     const access: Record<string, AccessEntryOptions> = { ...eks.access };
     if (config.ci) {
-      const role = (name: string) => `arn:${this.awsEnvironment.partition}:iam::${config.accountId}:role/${config.name}-ci-${name}`;
-      access["ci-deploy"] ??= { principalArn: role("deploy"), level: "cluster-admin" };
-      access["ci-plan"] ??= { principalArn: role("plan"), level: "view" };
+      const partition = this.awsEnvironment.partition;
+      access["ci-deploy"] ??= { principalArn: ciRoleArn(config, partition, "deploy"), level: "cluster-admin" };
+      access["ci-plan"] ??= { principalArn: ciRoleArn(config, partition, "plan"), level: "view" };
     }
     this.cluster = new EksCluster(this, "Cluster", {
       vpc: props.network.vpc,

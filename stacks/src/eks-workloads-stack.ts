@@ -2,12 +2,12 @@ import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { PlatformStack, type ServiceConfig, type ValidatedEnvironmentConfig } from "@platform/core";
+import { dnsValidatedCertificate } from "@platform/ecs";
 import { KubernetesWorkload, ServiceAccountRole } from "@platform/eks";
 import type { EksAddonsStack } from "./eks-addons-stack";
 import type { EksStack } from "./eks-stack";
 import type { NetworkStack } from "./network-stack";
 import type { RegistryStack } from "./registry-stack";
-import { dnsValidatedCertificate } from "./private/certificate";
 import { configureKubernetesProviders } from "./private/provider-access";
 import { serviceImage } from "./private/service-image";
 
@@ -103,7 +103,7 @@ export class EksWorkloadsStack extends PlatformStack {
     return {
       internetFacing,
       host: spec.domain!.name,
-      certificateArn: dnsValidatedCertificate(scope, spec.domain!.name, spec.domain!.hostedZoneId),
+      certificateArn: dnsValidatedCertificate(scope, { domainName: spec.domain!.name, hostedZoneId: spec.domain!.hostedZoneId }),
       // Services of one exposure share one ALB.
       groupName: `${config.name}-${internetFacing ? "public" : "internal"}`,
       inboundCidrs: internetFacing ? undefined : [network.vpc.vpcCidrBlock],

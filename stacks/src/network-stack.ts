@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { PlatformStack, type ValidatedEnvironmentConfig } from "@platform/core";
 import { Vpc } from "@platform/vpc";
+import { eksClusterName } from "./eks-stack";
 
 /**
  * `<env>-network`: the environment's VPC, from its `network` configuration.
@@ -43,6 +44,6 @@ export class NetworkStack extends PlatformStack {
 function kubernetesTags(config: ValidatedEnvironmentConfig): ValidatedEnvironmentConfig["network"]["kubernetes"] {
   const given = config.network.kubernetes;
   if (!config.eks) return given;
-  const clusterNames = [...new Set([...(given?.clusterNames ?? []), `${config.name}-eks`])];
+  const clusterNames = [...new Set([...(given?.clusterNames ?? []), eksClusterName(config)])];
   return { ...given, clusterNames };
 }

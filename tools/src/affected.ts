@@ -94,17 +94,20 @@ export function readProjectGraph(repoRoot = REPO_ROOT): ProjectGraph {
   }
 }
 
+/** A usage error unless `ref` names a commit of the repository. */
+export function verifyRef(ref: string, repoRoot = REPO_ROOT): void {
+  try {
+    execFileSync("git", ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { cwd: repoRoot, stdio: "ignore" });
+  } catch {
+    throw new UsageError(`git ref ${JSON.stringify(ref)} is not a commit here (fetch it, e.g. actions/checkout with fetch-depth: 0)`);
+  }
+}
+
 /** Files changed between the merge base of two refs and `head` (what a pull request changes). */
 export function changedFiles(base: string, head: string, repoRoot = REPO_ROOT): string[] {
-  const git = (args: string[]) => execFileSync("git", args, { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  for (const ref of [base, head]) {
-    try {
-      git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
-    } catch {
-      throw new UsageError(`git ref ${JSON.stringify(ref)} is not a commit here (fetch it, e.g. actions/checkout with fetch-depth: 0)`);
-    }
-  }
-  return git(["diff", "--name-only", "--no-renames", `${base}...${head}`])
+  verifyRef(base, repoRoot);
+  verifyRef(head, repoRoot);
+  return execFileSync("git", ["diff", "--name-only", "--no-renames", `${base}...${head}`], { cwd: repoRoot, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
     .split("\n")
     .filter((line) => line.length > 0);
 }

@@ -4,9 +4,12 @@
 // deploys, and the stacks a deploy applies (all but `<env>-ci-access`, which the deploy role
 // cannot change). Printed as JSON, and written to $GITHUB_OUTPUT when it is set.
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { validateEnvironmentConfig, type EnvironmentConfig } from "@platform/core";
-import { ENVIRONMENTS_DIR, UsageError, runCli, selectEnvironments } from "./workspace";
+import { App, TerraformStack } from "cdktf";
+import { REPO_ROOT_CONTEXT, validateEnvironmentConfig, type EnvironmentConfig } from "@platform/core";
+import { buildEnvironment, ciRoleArn } from "@platform/stacks";
+import { ENVIRONMENTS_DIR, REPO_ROOT, UsageError, runCli, selectEnvironments } from "./workspace";
 
 export interface CiEnvironment {
   readonly environment: string;
@@ -21,17 +24,21 @@ export interface CiEnvironment {
 
 export function ciEnvironment(name: string, input: EnvironmentConfig): CiEnvironment {
   const config = validateEnvironmentConfig(input, name);
-  const partition = config.region.startsWith("cn-") ? "aws-cn" : config.region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
-  const role = (kind: string) => (config.ci ? `arn:${partition}:iam::${config.accountId}:role/${config.name}-ci-${kind}` : null);
-  const stacks = ["network", ...(config.ecr ? ["registry"] : []), ...(config.ecs || Object.values(config.services ?? {}).some((s) => s.runtime.startsWith("ecs-")) ? ["ecs"] : []), ...(config.eks ? ["eks", "eks-addons", "eks-workloads"] : [])];
+  // The stacks as the app builds them (constructed, not synthesized), so that this list never
+  // drifts from buildEnvironment.
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "platform-ci-config-"));
+  const app = new App({ outdir, context: { [REPO_ROOT_CONTEXT]: REPO_ROOT }, stackTraces: false });
+  const stacks = buildEnvironment(app, config);
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const partition = stacks.network.awsEnvironment.partition;
   return {
     environment: config.name,
     region: config.region,
     offline: config.aws?.offline !== undefined,
-    planRoleArn: role("plan"),
-    deployRoleArn: role("deploy"),
+    planRoleArn: config.ci ? ciRoleArn(config, partition, "plan") : null,
+    deployRoleArn: config.ci ? ciRoleArn(config, partition, "deploy") : null,
     deployEnvironment: config.ci ? (config.ci.deployEnvironment ?? config.name) : null,
-    deployStacks: stacks.map((s) => `${config.name}-${s}`),
+    deployStacks: app.node.children.filter((c) => TerraformStack.isStack(c) && c !== stacks.ciAccess).map((c) => c.node.id),
   };
 }
 

@@ -13,11 +13,7 @@ import * as path from "node:path";
 import { countChanges, type PlanJson } from "./plan-json";
 import type { EnvironmentPlan, StackPlan } from "./plan-markdown";
 import { terraform } from "./terraform";
-import { dependencyOrder, validateApp, type ValidateAppOptions } from "./validate";
-
-interface Manifest {
-  readonly stacks: Record<string, { readonly synthesizedStackPath: string; readonly dependencies: readonly string[] }>;
-}
+import { dependencyOrder, readManifest, validateApp, type ValidateAppOptions } from "./validate";
 
 /** Whether a plan changes anything: resources, or outputs a downstream stack reads. */
 export function hasChanges(plan: PlanJson | undefined): boolean {
@@ -96,10 +92,4 @@ export async function planAppOffline(environment: string, options: ValidateAppOp
     }
   }
   return { environment, stacks };
-}
-
-function readManifest(outdir: string): Manifest {
-  const file = path.join(outdir, "manifest.json");
-  if (!fs.existsSync(file)) throw new Error(`${file} not found; synthesize first (npm run synth)`);
-  return JSON.parse(fs.readFileSync(file, "utf8")) as Manifest;
 }

@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { verifyRef } from "./affected";
 import { diffSynthesized, renderSynthDiff, type StackDiff } from "./synth-diff";
 import { ENVIRONMENTS_DIR, REPO_ROOT, UsageError, runCli, selectEnvironments } from "./workspace";
 
@@ -34,11 +35,7 @@ function synth(root: string, environments: readonly string[]): void {
 function main(argv: string[]): number {
   const args = parseSynthDiffArgs(argv);
   const environments = selectEnvironments(args.environments);
-  try {
-    execFileSync("git", ["rev-parse", "--verify", "--quiet", `${args.base}^{commit}`], { cwd: REPO_ROOT, stdio: "ignore" });
-  } catch {
-    throw new UsageError(`git ref ${JSON.stringify(args.base)} is not a commit here (fetch it, e.g. actions/checkout with fetch-depth: 0)`);
-  }
+  verifyRef(args.base);
   const worktree = fs.mkdtempSync(path.join(os.tmpdir(), "synth-diff-base-"));
   execFileSync("git", ["worktree", "add", "--detach", "--force", worktree, args.base], { cwd: REPO_ROOT, stdio: "ignore" });
   try {

@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { isDeepStrictEqual } from "node:util";
+import { readManifest } from "./validate";
 
 export interface StackDiff {
   readonly stack: string;
@@ -45,9 +46,8 @@ function diffStack(stack: string, base: Blocks | undefined, head: Blocks | undef
 /** Every stack of an app, each as its blocks by address: `aws_vpc.x`, `data.x.y`, `output.z`, `provider.aws`, `terraform`. */
 function readApp(outdir: string): Map<string, Blocks> {
   const stacks = new Map<string, Blocks>();
-  const manifestFile = path.join(outdir, "manifest.json");
-  if (!fs.existsSync(manifestFile)) return stacks;
-  const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
+  if (!fs.existsSync(path.join(outdir, "manifest.json"))) return stacks;
+  const manifest = readManifest(outdir);
   for (const [name, entry] of Object.entries(manifest.stacks)) {
     const json = JSON.parse(fs.readFileSync(path.join(outdir, entry.synthesizedStackPath), "utf8")) as Record<string, unknown>;
     stacks.set(name, blocksOf(json));

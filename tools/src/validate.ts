@@ -34,8 +34,16 @@ export interface ValidateAppOptions {
   readonly env: NodeJS.ProcessEnv;
 }
 
-interface Manifest {
+/** cdktf's `manifest.json`: each stack's file and the stacks it depends on. */
+export interface Manifest {
   readonly stacks: Record<string, { readonly synthesizedStackPath: string; readonly dependencies: readonly string[] }>;
+}
+
+/** The manifest of a synthesized app; an error that says to synthesize when there is none. */
+export function readManifest(outdir: string): Manifest {
+  const file = path.join(outdir, "manifest.json");
+  if (!fs.existsSync(file)) throw new Error(`${file} not found; synthesize first (npm run synth)`);
+  return JSON.parse(fs.readFileSync(file, "utf8")) as Manifest;
 }
 
 type StackJson = {
@@ -46,11 +54,7 @@ type StackJson = {
 
 /** Validates (and where possible plans) every stack of a synthesized app. */
 export async function validateApp(options: ValidateAppOptions): Promise<StackReport[]> {
-  const manifestPath = path.join(options.outdir, "manifest.json");
-  if (!fs.existsSync(manifestPath)) {
-    throw new Error(`${manifestPath} not found; synthesize first (npm run synth)`);
-  }
-  const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as Manifest;
+  const manifest = readManifest(options.outdir);
   fs.rmSync(options.workDir, { recursive: true, force: true });
   const stateDir = path.join(options.workDir, "state");
   fs.mkdirSync(stateDir, { recursive: true });

@@ -62,6 +62,9 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+/** EC2 instance types: `m7g.large`, `c7i.metal-24xl`, `u-6tb1.metal`. */
+export const EC2_INSTANCE_TYPE = /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+(-[a-z0-9]+)*$/;
+
 /** Matches AWS region names: `eu-west-1`, `us-gov-west-1`, `ap-southeast-5`. */
 export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 const AZ_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}[a-z]$/;
@@ -370,7 +373,7 @@ const ecsSettings = settings({
     .record(
       text("a capacity name (1-31 lower-case letters, digits and -)", /^[a-z0-9][a-z0-9-]{0,30}$/),
       settings({
-        instanceType: text("an EC2 instance type such as m7g.large", /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$/),
+        instanceType: text("an EC2 instance type such as m7g.large", EC2_INSTANCE_TYPE),
         minSize: wholeNumber("an instance count", 0, 1000).optional(),
         maxSize: wholeNumber("an instance count", 1, 1000),
         spot: bool("spot instances").optional(),
@@ -481,7 +484,7 @@ const labelValue = z.string(expected("a Kubernetes label value")).regex(LABEL_VA
 const retentionDays = z
   .number(expected("a number of days"))
   .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), expected(`a CloudWatch retention (${LOG_RETENTION_DAYS.join(", ")})`));
-const instanceType = text("an EC2 instance type such as m7g.large", /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$/);
+const instanceType = text("an EC2 instance type such as m7g.large", EC2_INSTANCE_TYPE);
 
 const eksSettings = settings({
   /** The Kubernetes version, pinned per environment: upgrading is a reviewed one-line change. */

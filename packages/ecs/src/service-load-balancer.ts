@@ -3,11 +3,10 @@ import { Token } from "cdktf";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
-import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { AwsEnvironment, NameRules, ValidationError, physicalName, showValue } from "@platform/core";
 import { Connections, type IConnectable, type IVpc } from "@platform/vpc";
+import { dnsValidatedCertificate } from "./dns-validated-certificate";
 
 /** A load balancer's HTTPS listener that services attach to with host and path rules. */
 export interface IHttpsListener extends IConnectable {
@@ -141,26 +140,7 @@ export class ServiceLoadBalancer extends Construct implements IHttpsListener {
     } else {
       const { domainName, hostedZoneId } = props.certificate;
       if (!/^(\*\.)?([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/.test(domainName)) fail(`'certificate.domainName' must be a DNS name, got ${showValue(domainName)}`);
-      const certificate = new AcmCertificate(this, "Certificate", {
-        domainName,
-        subjectAlternativeNames: props.certificate.subjectAlternativeNames ? [...props.certificate.subjectAlternativeNames] : undefined,
-        validationMethod: "DNS",
-        keyAlgorithm: "EC_prime256v1",
-        tags,
-        lifecycle: { createBeforeDestroy: true },
-      });
-      const record = new Route53Record(this, "CertificateRecord", {
-        zoneId: hostedZoneId,
-        name: certificate.domainValidationOptions.get(0).resourceRecordName,
-        type: certificate.domainValidationOptions.get(0).resourceRecordType,
-        records: [certificate.domainValidationOptions.get(0).resourceRecordValue],
-        ttl: 300,
-        allowOverwrite: true,
-      });
-      certificateArn = new AcmCertificateValidation(this, "CertificateValidation", {
-        certificateArn: certificate.arn,
-        validationRecordFqdns: [record.fqdn],
-      }).certificateArn;
+      certificateArn = dnsValidatedCertificate(this, { domainName, hostedZoneId, subjectAlternativeNames: props.certificate.subjectAlternativeNames, tags });
     }
 
     const https = new LbListener(this, "Https", {

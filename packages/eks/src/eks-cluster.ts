@@ -321,12 +321,11 @@ export class EksCluster extends Construct implements IEksCluster {
     this.addonsScope = new Construct(this, "Addons");
     const addons: Record<string, EksAddon> = {};
     this.addons = addons;
-    const cniMode = props.cniIdentity ?? "irsa";
     const cniRole = new ServiceAccountRole(this.addonsScope, "vpc-cni-role", {
       cluster: this,
       namespace: "kube-system",
       serviceAccount: "aws-node",
-      mode: cniMode,
+      mode: cniIdentity,
       associate: false,
       roleName: physicalName([name, "vpc-cni"], NameRules.iamRole),
       managedPolicyArns: [`arn:${env.partition}:iam::aws:policy/AmazonEKS_CNI_Policy`],

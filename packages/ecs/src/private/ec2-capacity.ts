@@ -6,7 +6,7 @@ import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import { AwsEnvironment, Role, ValidationError, showValue } from "@platform/core";
+import { AwsEnvironment, EC2_INSTANCE_TYPE, Role, ValidationError, showValue } from "@platform/core";
 import { Connections } from "@platform/vpc";
 
 /** EC2 instances for an ECS cluster, as one capacity provider. */
@@ -57,7 +57,7 @@ export class Ec2Capacity extends Construct {
       throw new ValidationError(message, this);
     };
     const at = `'ec2Capacity.${id}`;
-    if (!/^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+(-[a-z0-9]+)*$/.test(props.instanceType)) {
+    if (!EC2_INSTANCE_TYPE.test(props.instanceType)) {
       fail(`${at}.instanceType' must be an EC2 instance type such as m7g.large, got ${showValue(props.instanceType)}`);
     }
     const minSize = props.minSize ?? 0;

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import { LABEL_KEY, LABEL_VALUE, TAINT_EFFECTS, ValidationError, showValue, type TaintEffect } from "@platform/core";
+import { EC2_INSTANCE_TYPE, LABEL_KEY, LABEL_VALUE, TAINT_EFFECTS, ValidationError, showValue, type TaintEffect } from "@platform/core";
 
 /** A Kubernetes taint on every node of a group. */
 export interface NodeTaint {
@@ -71,7 +71,7 @@ export class NodeGroup extends Construct {
     };
     if (props.instanceTypes.length === 0) fail(`${at}.instanceTypes' must list at least one EC2 instance type`);
     props.instanceTypes.forEach((type, i) => {
-      if (!/^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+(-[a-z0-9]+)*$/.test(type)) fail(`${at}.instanceTypes[${i}]' must be an EC2 instance type such as m7g.large, got ${showValue(type)}`);
+      if (!EC2_INSTANCE_TYPE.test(type)) fail(`${at}.instanceTypes[${i}]' must be an EC2 instance type such as m7g.large, got ${showValue(type)}`);
     });
     const arches = new Set(props.instanceTypes.map(architectureOf));
     if (arches.size > 1) fail(`${at}.instanceTypes' must share one CPU architecture (a node group has one image), got ${props.instanceTypes.join(", ")}`);
