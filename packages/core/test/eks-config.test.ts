@@ -655,6 +655,13 @@ describe("eks: rules between settings", () => {
     expect(() => validateEnvironmentConfig(configWith({ services: { logging: svc({ runtime: "ecs-fargate" }) } }), "prod")).not.toThrow();
   });
 
+  test("instance types the constructs accept are accepted here too, metal sizes included", () => {
+    const group = (instanceType: string) => ({ instanceTypes: [instanceType], minSize: 1, maxSize: 3 });
+    expect(() => validateEnvironmentConfig(configWith({ "eks.nodeGroups": { metal: group("c7i.metal-24xl"), big: group("u-6tb1.metal") } }), "prod")).not.toThrow();
+    expect(() => validateEnvironmentConfig(configWith({ ecs: { ec2Capacity: { metal: { instanceType: "m7i.metal-48xl", maxSize: 2 } } } }), "prod")).not.toThrow();
+    expect(problemLines(configWith({ "eks.nodeGroups": { bad: group("m7g.large-") } }))).toEqual(['prod.eks.nodeGroups.bad.instanceTypes[0]: "m7g.large-" is not an EC2 instance type such as m7g.large']);
+  });
+
   test("desiredSize is compared only with two well-formed bounds", () => {
     expect(problemLines(configWith({ "eks.nodeGroups": { g: { instanceTypes: ["m7g.large"], minSize: 500, maxSize: 3, desiredSize: 4 } } }))).toEqual([
       `prod.eks.nodeGroups.g.minSize: 500 is not ${NODE_COUNT_0}`,
