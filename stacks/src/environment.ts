@@ -3,6 +3,11 @@ import * as path from "node:path";
 import { App } from "cdktf";
 import {
   AMBIENT_CREDENTIALS_CONTEXT,
+  AWS_EMULATOR_CONTEXT,
+  ConfigError,
+  applyEmulatorGaps,
+  awsEmulatorTargetFrom,
+  configForEmulator,
   REPO_ROOT_CONTEXT,
   synthesizeApp,
   userErrorMessage,
@@ -48,20 +53,41 @@ export function buildEnvironment(app: App, config: ValidatedEnvironmentConfig): 
   return { network, registry, ciAccess, ecs, eks, eksAddons, eksWorkloads };
 }
 
+/** A folder that replaces a local backend's state folder (the emulator deploy's tests use one of their own). */
+export const STATE_DIR_VARIABLE = "PLATFORM_STATE_DIR";
+
 /**
  * Validates an environment's configuration and synthesizes its app into `<envDir>/cdktf.out`.
  * Bad input throws `ConfigError` or `ValidationError` and leaves no output behind.
+ *
+ * Two process environment variables change what is synthesized, for the deploy command:
+ * `PLATFORM_AWS_EMULATOR_URL` (with `PLATFORM_AWS_EMULATOR_ZONES`) targets an AWS emulator
+ * (see `@platform/core`'s aws-emulator.ts), and `PLATFORM_STATE_DIR` moves local state.
  */
 export function synthesizeEnvironment(config: EnvironmentConfig, envDir: string): void {
-  const validated = validateEnvironmentConfig(config, path.basename(envDir));
+  const name = path.basename(envDir);
+  let validated = validateEnvironmentConfig(config, name);
+  const emulator = awsEmulatorTargetFrom(process.env, validated);
+  if (emulator) validated = configForEmulator(validated, emulator);
+  const stateDir = process.env[STATE_DIR_VARIABLE];
+  if (stateDir) {
+    if (validated.backend.type !== "local") {
+      throw new ConfigError(name, [
+        { path: STATE_DIR_VARIABLE, message: `${STATE_DIR_VARIABLE} is set, but environment ${JSON.stringify(name)} keeps its state in a ${JSON.stringify(validated.backend.type)} backend: it moves local state only` },
+      ]);
+    }
+    validated = { ...validated, backend: { ...validated.backend, path: path.resolve(stateDir) } };
+  }
   synthesizeApp({
     outdir: path.join(envDir, "cdktf.out"),
     context: {
       [REPO_ROOT_CONTEXT]: findRepoRoot(envDir),
       // CI jobs run as the environment's plan or deploy role (OIDC), not as aws.assumeRole.
       ...(process.env.PLATFORM_AMBIENT_CREDENTIALS === "true" ? { [AMBIENT_CREDENTIALS_CONTEXT]: true } : {}),
+      ...(emulator ? { [AWS_EMULATOR_CONTEXT]: emulator } : {}),
     },
     build: (app) => buildEnvironment(app, validated),
+    afterSynth: emulator ? (outdir) => void applyEmulatorGaps(outdir, emulator) : undefined,
   });
 }
 

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { AwsProvider, AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provider";
+import { AWS_EMULATOR_CONTEXT, AWS_EMULATOR_MAX_RETRIES, AWS_EMULATOR_SERVICES, type AwsEmulatorTarget } from "./aws-emulator";
 import type { ValidatedEnvironmentConfig } from "./environment-config";
 import { defaultTags } from "./tags";
 
@@ -28,7 +29,10 @@ export interface AwsProviderOptions {
  * - `assume_role` when the environment names a role (not with ambient credentials: see
  *   `AMBIENT_CREDENTIALS_CONTEXT`);
  * - offline mode (the local environment): placeholder credentials, every look-up skipped, and
- *   optional custom endpoints so that the stack can be deployed to an AWS emulator.
+ *   optional custom endpoints so that the stack can be deployed to an AWS emulator;
+ * - deploying to an AWS emulator (`AWS_EMULATOR_CONTEXT`, offline environments only): every
+ *   service's endpoint is the emulator, the account is asked of it (STS) and pinned, and an
+ *   unimplemented call fails after a few retries instead of minutes.
  */
 export function createAwsProvider(
   scope: Construct,
@@ -38,11 +42,14 @@ export function createAwsProvider(
   const ambient = scope.node.tryGetContext(AMBIENT_CREDENTIALS_CONTEXT) === true;
   const assumeRole = ambient ? undefined : config.aws?.assumeRole;
   const offline = config.aws?.offline;
-  const endpoints = offline?.endpoints;
+  const emulator = offline ? (scope.node.tryGetContext(AWS_EMULATOR_CONTEXT) as AwsEmulatorTarget | undefined) : undefined;
+  const endpoints = emulator
+    ? { ...Object.fromEntries(AWS_EMULATOR_SERVICES.map((service) => [service, emulator.url])), ...offline?.endpoints }
+    : offline?.endpoints;
   return new AwsProvider(scope, options.alias ? `aws-${options.alias}` : "aws", {
     alias: options.alias,
     region: options.region ?? config.region,
-    allowedAccountIds: offline ? undefined : [config.accountId],
+    allowedAccountIds: offline && !emulator ? undefined : [config.accountId],
     defaultTags: [{ tags: defaultTags(config) }],
     assumeRole: assumeRole
       ? [
@@ -58,7 +65,8 @@ export function createAwsProvider(
           accessKey: OFFLINE_ACCESS_KEY,
           secretKey: OFFLINE_SECRET_KEY,
           skipCredentialsValidation: true,
-          skipRequestingAccountId: true,
+          skipRequestingAccountId: emulator ? false : true,
+          maxRetries: emulator ? AWS_EMULATOR_MAX_RETRIES : undefined,
           skipMetadataApiCheck: "true",
           skipRegionValidation: true,
           s3UsePathStyle: endpoints ? true : undefined,

@@ -31,7 +31,7 @@ export function configureBackend(stack: TerraformStack, backend: BackendConfig, 
   switch (backend.type) {
     case "local": {
       const repoRoot = options.repoRoot ?? process.cwd();
-      const folder = path.join(repoRoot, backend.path ?? path.join("environments", options.environment, "state"));
+      const folder = path.resolve(repoRoot, backend.path ?? path.join("environments", options.environment, "state"));
       const statePath = path.relative(options.stackDir, path.join(folder, `${stackName}.tfstate`));
       new LocalBackend(stack, { path: statePath.split(path.sep).join("/") });
       return;

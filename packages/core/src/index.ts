@@ -1,3 +1,4 @@
+export * from "./aws-emulator";
 export * from "./aws-environment";
 export * from "./aws-provider";
 export * from "./backend";

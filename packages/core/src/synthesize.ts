@@ -11,6 +11,8 @@ export interface SynthesizeOptions {
   readonly context?: Record<string, unknown>;
   /** Adds the stacks to the app. */
   readonly build: (app: App) => void;
+  /** Rewrites the synthesized app in its folder before it is put in place (the emulator deploy's gaps). */
+  readonly afterSynth?: (outdir: string) => void;
 }
 
 /**
@@ -38,6 +40,7 @@ export function synthesizeApp(options: SynthesizeOptions): void {
     const app = new App({ outdir: cliOutdir, context: options.context, stackTraces: false });
     options.build(app);
     app.synth();
+    options.afterSynth?.(cliOutdir);
     return;
   }
   const outdir = path.resolve(options.outdir);
@@ -47,6 +50,7 @@ export function synthesizeApp(options: SynthesizeOptions): void {
     const app = new App({ outdir: staging, context: options.context, stackTraces: false });
     options.build(app);
     app.synth();
+    options.afterSynth?.(staging);
     replaceFolder(staging, outdir);
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
