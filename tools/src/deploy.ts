@@ -20,11 +20,15 @@ import {
 import { STATE_DIR_VARIABLE } from "@platform/stacks";
 import { EMULATOR_URL_VARIABLE, alive, answers, readSession, sessionFile, startMoto, stopEmulator, type Emulator } from "./emulator";
 import { providerSource, terraform, terraformEnv } from "./terraform";
+import type { EnvironmentPlan } from "./plan-markdown";
+import { planAppOnline } from "./plan-review";
 import { dependencyOrder, readManifest } from "./validate";
 import { ENVIRONMENTS_DIR, REPO_ROOT, UsageError } from "./workspace";
 
 export interface DeployOptions {
   readonly env: string;
+  /** The environment's folder (config.ts, main.ts, cdktf.json). @default environments/<env> */
+  readonly envDir?: string;
   /** Where local state goes. @default the environment's backend path */
   readonly stateDir?: string;
   /** Where cdktf writes the synthesized app. @default environments/<env>/cdktf.out */
@@ -55,9 +59,9 @@ export interface DeployResult {
 }
 
 /** An environment's configuration, validated, and its state folder. */
-export function loadEnvironment(env: string, stateDir?: string): { config: ValidatedEnvironmentConfig; stateDir: string } {
+export function loadEnvironment(env: string, stateDir?: string, envDir = path.join(ENVIRONMENTS_DIR, env)): { config: ValidatedEnvironmentConfig; stateDir: string } {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const raw = (require(path.join(ENVIRONMENTS_DIR, env, "config.ts")) as { config: EnvironmentConfig }).config;
+  const raw = (require(path.join(envDir, "config.ts")) as { config: EnvironmentConfig }).config;
   const config = validateEnvironmentConfig(raw, env);
   if (!config.aws?.offline) {
     throw new UsageError(
@@ -185,9 +189,9 @@ const PROGRESS = /Apply complete!|Destroy complete!|No changes\.|Plan: \d+ to|Er
  * Runs `cdktf <command>` in the environment's folder. Its whole output (every plan in full) goes to
  * `logFile`; the terminal gets the progress lines, and on failure the end of the log.
  */
-export async function cdktfLogged(env: string, args: string[], variables: NodeJS.ProcessEnv, logFile: string, write: (text: string) => void): Promise<{ code: number; output: string }> {
+export async function cdktfLogged(envDir: string, args: string[], variables: NodeJS.ProcessEnv, logFile: string, write: (text: string) => void): Promise<{ code: number; output: string }> {
   let pending = "";
-  const run = await cdktf(env, args, variables, (text) => {
+  const run = await cdktf(envDir, args, variables, (text) => {
     const lines = (pending + text).split("\n");
     pending = lines.pop() ?? "";
     for (const line of lines) if (PROGRESS.test(line)) write(`${line.trimEnd()}\n`);
@@ -201,10 +205,10 @@ export async function cdktfLogged(env: string, args: string[], variables: NodeJS
 }
 
 /** Runs the cdktf CLI in the environment's folder, passing its output to `write`, and returns the output too. */
-export function cdktf(env: string, args: string[], variables: NodeJS.ProcessEnv, write: (text: string) => void): Promise<{ code: number; output: string }> {
+export function cdktf(envDir: string, args: string[], variables: NodeJS.ProcessEnv, write: (text: string) => void): Promise<{ code: number; output: string }> {
   const bin = path.join(REPO_ROOT, "node_modules", ".bin", "cdktf");
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { cwd: path.join(ENVIRONMENTS_DIR, env), env: { ...variables, CI: "1", FORCE_COLOR: "0" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(bin, args, { cwd: envDir, env: { ...variables, CI: "1", FORCE_COLOR: "0" }, stdio: ["ignore", "pipe", "pipe"] });
     const chunks: string[] = [];
     const take = (d: Buffer) => {
       const text = d.toString("utf8");
@@ -229,9 +233,9 @@ export function deployVariables(emulator: Emulator, zones: Record<string, string
 }
 
 /** Synthesizes for the emulator with `cdktf synth` and reads what it leaves out. */
-export async function synthForEmulator(env: string, outDir: string, variables: NodeJS.ProcessEnv, write: (text: string) => void) {
-  const synth = await cdktf(env, ["synth", "--output", outDir], variables, () => undefined);
-  if (synth.code !== 0) throw new UsageError(`cdktf synth of ${env} failed:\n${synth.output.trim()}`);
+export async function synthForEmulator(envDir: string, outDir: string, variables: NodeJS.ProcessEnv, write: (text: string) => void) {
+  const synth = await cdktf(envDir, ["synth", "--output", outDir], variables, () => undefined);
+  if (synth.code !== 0) throw new UsageError(`cdktf synth of ${path.basename(envDir)} failed:\n${synth.output.trim()}`);
   const report = JSON.parse(fs.readFileSync(path.join(outDir, EMULATOR_GAP_REPORT), "utf8")) as EmulatorGapReport;
   const stacks = dependencyOrder(readManifest(outDir)).filter((s) => !report.stacks.some((r) => r.stack === s));
   write(describeGaps(report));
@@ -299,15 +303,16 @@ export async function summarizeStack(stack: string, outDir: string, env: NodeJS.
 /** `npm run deploy -- <env>`. */
 export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const write = options.write ?? ((t: string) => void process.stdout.write(t));
-  const { config, stateDir } = loadEnvironment(options.env, options.stateDir);
-  const outDir = path.resolve(options.outDir ?? path.join(ENVIRONMENTS_DIR, options.env, "cdktf.out"));
+  const envDir = path.resolve(options.envDir ?? path.join(ENVIRONMENTS_DIR, options.env));
+  const { config, stateDir } = loadEnvironment(options.env, options.stateDir, envDir);
+  const outDir = path.resolve(options.outDir ?? path.join(envDir, "cdktf.out"));
   const emulator = (await resolveEmulator(stateDir, config.accountId, { url: options.emulatorUrl, start: true, write }))!;
   const tfEnv = terraformEnv(providerSource());
   const zones = await applyFixtures(config, stateDir, emulator, tfEnv);
   const variables = deployVariables(emulator, zones, options.stateDir ? stateDir : undefined);
   write(`deploying ${options.env} to the AWS emulator at ${emulator.url}\n\n`);
-  const { report, stacks } = await synthForEmulator(options.env, outDir, variables, write);
-  const run = await cdktfLogged(options.env, ["deploy", ...stacks, "--skip-synth", "--auto-approve", "--skip-provider-lock", "--output", outDir], variables, path.join(stateDir, "deploy.log"), write);
+  const { report, stacks } = await synthForEmulator(envDir, outDir, variables, write);
+  const run = await cdktfLogged(envDir, ["deploy", ...stacks, "--skip-synth", "--auto-approve", "--skip-provider-lock", "--output", outDir], variables, path.join(stateDir, "deploy.log"), write);
   if (run.code !== 0) throw new DeployFailed(`cdktf deploy of ${options.env} failed (exit ${run.code}); the output above says where`);
   const applied = appliedCounts(run.output);
   const summaries: StackSummary[] = [];
@@ -337,8 +342,9 @@ export function describeDeploy(env: string, emulator: Emulator, stacks: readonly
 /** `npm run destroy -- <env>`: destroys the deployed stacks in reverse order, then the fixtures, then stops the emulator this repository started. */
 export async function destroy(options: DeployOptions): Promise<{ emulator?: Emulator; destroyed: readonly string[] }> {
   const write = options.write ?? ((t: string) => void process.stdout.write(t));
-  const { config, stateDir } = loadEnvironment(options.env, options.stateDir);
-  const outDir = path.resolve(options.outDir ?? path.join(ENVIRONMENTS_DIR, options.env, "cdktf.out"));
+  const envDir = path.resolve(options.envDir ?? path.join(ENVIRONMENTS_DIR, options.env));
+  const { config, stateDir } = loadEnvironment(options.env, options.stateDir, envDir);
+  const outDir = path.resolve(options.outDir ?? path.join(envDir, "cdktf.out"));
   const emulator = await resolveEmulator(stateDir, config.accountId, { url: options.emulatorUrl, start: false, write });
   if (!emulator) {
     const leftovers = stateFiles(stateDir);
@@ -352,13 +358,13 @@ export async function destroy(options: DeployOptions): Promise<{ emulator?: Emul
     : {};
   const variables = deployVariables(emulator, zones, options.stateDir ? stateDir : undefined);
   write(`destroying ${options.env} in the AWS emulator at ${emulator.url}\n`);
-  const { stacks } = await synthForEmulator(options.env, outDir, variables, () => undefined);
+  const { stacks } = await synthForEmulator(envDir, outDir, variables, () => undefined);
   const deployed = stacks.filter((s) => fs.existsSync(path.join(stateDir, `${s}.tfstate`)));
   // One stack at a time, dependants first: cdktf 0.21 given several stacks with some of their
   // dependants left out (the ones never deployed) starts `terraform destroy` over and over.
   for (const stack of [...deployed].reverse()) {
     const args = ["destroy", stack, "--skip-synth", "--auto-approve", "--skip-provider-lock", "--ignore-missing-stack-dependencies", "--output", outDir];
-    const run = await cdktfLogged(options.env, args, variables, path.join(stateDir, `destroy-${stack}.log`), write);
+    const run = await cdktfLogged(envDir, args, variables, path.join(stateDir, `destroy-${stack}.log`), write);
     if (run.code !== 0) throw new DeployFailed(`cdktf destroy of ${stack} failed (exit ${run.code}); the output above says where`);
   }
   await destroyFixtures(stateDir, tfEnv);
@@ -368,6 +374,28 @@ export async function destroy(options: DeployOptions): Promise<{ emulator?: Emul
   fs.rmSync(sessionFile(stateDir), { force: true });
   write(`\nDestroyed ${deployed.length} stack(s) of ${options.env}${emulator.pid ? `; stopped the emulator (pid ${emulator.pid})` : ""}.\n`);
   return { emulator, destroyed: deployed };
+}
+
+/**
+ * Plans an environment deployed to the emulator against its real state (for `plan-review`), or
+ * returns `undefined` when it is not deployed (no emulator holds its resources). Stacks the
+ * emulator cannot host are listed as not planned, with the reason.
+ */
+export async function planDeployed(options: DeployOptions): Promise<EnvironmentPlan | undefined> {
+  const envDir = path.resolve(options.envDir ?? path.join(ENVIRONMENTS_DIR, options.env));
+  const { config, stateDir } = loadEnvironment(options.env, options.stateDir, envDir);
+  const emulator = await resolveEmulator(stateDir, config.accountId, { url: options.emulatorUrl, start: false, write: () => undefined });
+  if (!emulator || !fs.existsSync(path.join(stateDir, "emulator-fixtures", "terraform.tfstate"))) return undefined;
+  const outDir = path.resolve(options.outDir ?? path.join(envDir, "cdktf.out"));
+  const tfEnv = terraformEnv(providerSource());
+  const zones = JSON.parse(await mustRun(["output", "-json", "zones"], path.join(stateDir, "emulator-fixtures"), tfEnv, "reading the emulator fixtures")) as Record<string, string>;
+  const variables = deployVariables(emulator, zones, options.stateDir ? stateDir : undefined);
+  const { report } = await synthForEmulator(envDir, outDir, variables, () => undefined);
+  const gaps = new Map(report.stacks.map((s) => [s.stack, s.gap]));
+  const reason = (id: string) => EMULATOR_GAPS.find((g) => g.id === id)?.reason ?? id;
+  return planAppOnline(options.env, outDir, variables, {
+    skipStack: (name) => (gaps.has(name) ? `not deployed to the AWS emulator: ${reason(gaps.get(name)!)}` : undefined),
+  });
 }
 
 /** A deploy step failed after its output was shown: exit 1 with one line. */

@@ -5,6 +5,8 @@
 //   <out>/<env>.md           the pull-request comment (absent when the environment is unchanged)
 //   <out>/<env>.full.md      every plan in full, for $GITHUB_STEP_SUMMARY
 //   <out>/result.json        per environment: comment file, destructive changes, failures
+// An offline environment (local) that is deployed to the AWS emulator (`npm run deploy -- local`)
+// is planned against its real state there; otherwise offline, against empty state.
 // --plan-role: running as the read-only CI plan role, which cannot plan Helm stacks (they are
 // listed as not planned, with the reason).
 // With GITHUB_OUTPUT set it also writes `environments`, `commented` and `destructive=true|false`.
@@ -15,6 +17,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { validateEnvironmentConfig, type EnvironmentConfig } from "@platform/core";
+import { planDeployed } from "./deploy";
 import { affectedEnvironments, changedFiles, readProjectGraph } from "./affected";
 import { destructiveChanges, renderEnvironmentPlan, renderFullPlan, type EnvironmentPlan } from "./plan-markdown";
 import { planAppOffline, planAppOnline, planRoleCannotPlan } from "./plan-review";
@@ -75,7 +78,12 @@ async function main(argv: string[]): Promise<number> {
     const offline = validateEnvironmentConfig(config, name).aws?.offline !== undefined;
     const env = terraformEnv(source, process.env, "shared");
     const outdir = path.join(envDir, "cdktf.out");
-    const plan: EnvironmentPlan = offline
+    // An offline environment deployed to the AWS emulator is planned against its real state.
+    const deployed = offline ? await planDeployed({ env: name }) : undefined;
+    if (deployed) process.stdout.write(`${name}: planned against the state deployed to the AWS emulator\n`);
+    const plan: EnvironmentPlan = deployed
+      ? deployed
+      : offline
       ? await planAppOffline(name, { outdir, workDir: path.join(REPO_ROOT, ".validate", name), source, env })
       : await planAppOnline(name, outdir, env, { skip: args.planRole ? planRoleCannotPlan : undefined });
     const comment = renderEnvironmentPlan(plan, { fullPlanUrl: process.env.PLAN_REVIEW_SUMMARY_URL });

@@ -37,6 +37,8 @@ export function planRoleCannotPlan(stackJson: { provider?: Record<string, unknow
 export interface PlanOnlineOptions {
   /** A reason not to plan a stack (from its synthesized JSON), or undefined to plan it. */
   readonly skip?: (stackJson: { provider?: Record<string, unknown> }) => string | undefined;
+  /** A reason not to plan a stack, by name. */
+  readonly skipStack?: (stack: string) => string | undefined;
 }
 
 /** Plans every stack of a synthesized app in place, against its real backends. */
@@ -47,7 +49,7 @@ export async function planAppOnline(environment: string, outdir: string, env: No
     const entry = manifest.stacks[name];
     const dir = path.join(outdir, path.dirname(entry.synthesizedStackPath));
     const staleUpstreams = entry.dependencies.filter((d) => hasChanges(plans.get(d)?.plan) || plans.get(d)?.error !== undefined);
-    const skipped = options.skip?.(JSON.parse(fs.readFileSync(path.join(outdir, entry.synthesizedStackPath), "utf8")));
+    const skipped = options.skipStack?.(name) ?? options.skip?.(JSON.parse(fs.readFileSync(path.join(outdir, entry.synthesizedStackPath), "utf8")));
     if (skipped) {
       plans.set(name, { stack: name, skipped });
       continue;
