@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError, type EnvironmentConfig } from "@platform/core";
-import { findRepoRoot, synthesizeEnvironment } from "../src";
+import { STATE_DIR_VARIABLE, findRepoRoot, synthesizeEnvironment } from "../src";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -74,6 +74,81 @@ describe("synthesizeEnvironment", () => {
     expect(() => synthesizeEnvironment({ ...valid, region: "mars" }, envDir)).toThrow(ConfigError);
     expect(fs.readFileSync(path.join(envDir, "cdktf.out", "manifest.json"), "utf8")).toBe(before);
     expect(fs.readdirSync(envDir)).toEqual(["cdktf.out"]);
+  });
+});
+
+describe("synthesizeEnvironment: the deploy command's variables", () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  });
+
+  it("names PLATFORM_STATE_DIR", () => {
+    expect(STATE_DIR_VARIABLE).toBe("PLATFORM_STATE_DIR");
+  });
+
+  it("PLATFORM_STATE_DIR with a backend that is not local: a configuration error, and nothing written", () => {
+    const { repo, envDir } = tempEnvironment();
+    process.env.PLATFORM_STATE_DIR = path.join(repo, "elsewhere");
+    const config: EnvironmentConfig = { ...valid, backend: { type: "s3", bucket: "acme-terraform-state" } };
+    expect(() => synthesizeEnvironment(config, envDir)).toThrow(ConfigError);
+    expect(() => synthesizeEnvironment(config, envDir)).toThrow(
+      'invalid configuration for environment "sandbox" (1 problem):\n' +
+        '  PLATFORM_STATE_DIR is set, but environment "sandbox" keeps its state in a "s3" backend: it moves local state only',
+    );
+    try {
+      synthesizeEnvironment({ ...valid, backend: { type: "cloud", organization: "acme" } }, envDir);
+      throw new Error("expected a ConfigError");
+    } catch (error) {
+      expect((error as ConfigError).message).toBe(
+        'invalid configuration for environment "sandbox" (1 problem):\n' +
+          '  PLATFORM_STATE_DIR is set, but environment "sandbox" keeps its state in a "cloud" backend: it moves local state only',
+      );
+      expect((error as ConfigError).problems.map((p) => p.path)).toEqual(["PLATFORM_STATE_DIR"]);
+    }
+    expect(fs.readdirSync(envDir)).toEqual([]);
+  });
+
+  it("PLATFORM_STATE_DIR moves local state into that folder, written relative to the stack's folder", () => {
+    const { repo, envDir } = tempEnvironment();
+    const stateDir = path.join(repo, "e2e", "state");
+    process.env.PLATFORM_STATE_DIR = stateDir;
+    synthesizeEnvironment({ ...valid, backend: { type: "local", path: "terraform-state/sandbox" } }, envDir);
+    const stackDir = path.join(envDir, "cdktf.out", "stacks", "sandbox-network");
+    const json = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8"));
+    const statePath: string = json.terraform.backend.local.path;
+    expect(statePath).toBe("../../../../../e2e/state/sandbox-network.tfstate");
+    expect(path.isAbsolute(statePath)).toBe(false);
+    expect(path.resolve(stackDir, statePath)).toBe(path.join(stateDir, "sandbox-network.tfstate"));
+  });
+
+  it("an empty PLATFORM_STATE_DIR changes nothing", () => {
+    const { envDir } = tempEnvironment();
+    process.env.PLATFORM_STATE_DIR = "";
+    synthesizeEnvironment({ ...valid, backend: { type: "s3", bucket: "acme-terraform-state" } }, envDir);
+    expect(fs.existsSync(path.join(envDir, "cdktf.out", "manifest.json"))).toBe(true);
+  });
+
+  it("PLATFORM_AWS_EMULATOR_URL: the provider targets the emulator and the gap report is written", () => {
+    const { envDir } = tempEnvironment();
+    process.env.PLATFORM_AWS_EMULATOR_URL = "http://127.0.0.1:5000";
+    synthesizeEnvironment(valid, envDir);
+    const out = path.join(envDir, "cdktf.out");
+    const json = JSON.parse(fs.readFileSync(path.join(out, "stacks", "sandbox-network", "cdk.tf.json"), "utf8"));
+    expect(json.provider.aws[0].endpoints[0].ec2).toBe("http://127.0.0.1:5000");
+    expect(json.provider.aws[0].allowed_account_ids).toEqual(["123456789012"]);
+    expect(JSON.parse(fs.readFileSync(path.join(out, "emulator-gaps.json"), "utf8"))).toEqual({ url: "http://127.0.0.1:5000", stacks: [], omitted: [], attributes: [] });
+  });
+
+  it("PLATFORM_AWS_EMULATOR_URL for an environment that is not offline: a configuration error", () => {
+    const { envDir } = tempEnvironment();
+    process.env.PLATFORM_AWS_EMULATOR_URL = "http://127.0.0.1:5000";
+    expect(() => synthesizeEnvironment({ ...valid, aws: undefined }, envDir)).toThrow(
+      'invalid configuration for environment "sandbox" (1 problem):\n' +
+        '  PLATFORM_AWS_EMULATOR_URL is set, but environment "sandbox" is not in offline mode: only an environment with aws.offline deploys to an AWS emulator',
+    );
+    expect(fs.readdirSync(envDir)).toEqual([]);
   });
 });
 

@@ -57,4 +57,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-runCli(() => main(process.argv.slice(2)));
+if (require.main === module) runCli(() => main(process.argv.slice(2)));

@@ -277,7 +277,7 @@ type Manifest = { stacks: Record<string, { synthesizedStackPath: string; depende
 export function applyEmulatorGaps(outdir: string, target: AwsEmulatorTarget, gaps: readonly EmulatorGap[] = EMULATOR_GAPS): EmulatorGapReport {
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as Manifest;
   const report = { url: target.url, stacks: [] as { stack: string; gap: string }[], omitted: [] as OmittedResource[], attributes: [] as AdjustedAttribute[] };
-  const lostOutputs = new Map<string, Set<string>>();
+  const lostOutputs = new Map<string, Map<string, string>>();
   for (const name of dependencyOrder(manifest)) {
     const file = path.join(outdir, manifest.stacks[name].synthesizedStackPath);
     const json = JSON.parse(fs.readFileSync(file, "utf8")) as StackJson;
@@ -297,14 +297,19 @@ export function applyEmulatorGaps(outdir: string, target: AwsEmulatorTarget, gap
   return report;
 }
 
-function applyToStack(stack: string, json: StackJson, gaps: readonly EmulatorGap[], upstreamLost: Map<string, Set<string>>) {
+function applyToStack(stack: string, json: StackJson, gaps: readonly EmulatorGap[], upstreamLost: Map<string, Map<string, string>>) {
   const omitted: OmittedResource[] = [];
   const attributes: AdjustedAttribute[] = [];
   // Addresses whose attributes can no longer be read: omitted resources, and outputs lost upstream.
   const gone: string[] = [];
+  const upstreamGap = new Map<string, string>();
   for (const [key, remote] of Object.entries(json.data?.terraform_remote_state ?? {})) {
     const upstream = stackOfRemoteState(remote);
-    for (const output of upstream ? upstreamLost.get(upstream) ?? [] : []) gone.push(`data.terraform_remote_state.${key}.outputs.${output}`);
+    for (const [output, gap] of upstream ? upstreamLost.get(upstream) ?? [] : []) {
+      const address = `data.terraform_remote_state.${key}.outputs.${output}`;
+      gone.push(address);
+      upstreamGap.set(address, gap);
+    }
   }
   const cause = new Map<string, { gap: string; because?: string }>();
 
@@ -344,7 +349,7 @@ function applyToStack(stack: string, json: StackJson, gaps: readonly EmulatorGap
       if (cause.has(address)) continue;
       const read = gone.find((g) => readsAddress(body, g));
       if (!read) continue;
-      const origin = cause.get(read) ?? { gap: "upstream" };
+      const origin = cause.get(read) ?? { gap: upstreamGap.get(read)! };
       if (kind === "output") {
         lostOutputs.add(name);
         cause.set(`output.${name}`, { gap: origin.gap, because: read });
@@ -379,7 +384,9 @@ function applyToStack(stack: string, json: StackJson, gaps: readonly EmulatorGap
       if ((body.depends_on as string[]).length === 0) delete body.depends_on;
     }
   }
-  return { omitted, attributes, lostOutputs };
+  // A resource that is left out has no attributes to adjust.
+  const lostGaps = new Map([...lostOutputs].map((name) => [name, cause.get(`output.${name}`)!.gap]));
+  return { omitted, attributes: attributes.filter((a) => !cause.has(a.address)), lostOutputs: lostGaps };
 }
 
 function pruneOutputTree(tree: Record<string, unknown>, lost: ReadonlySet<string>): void {

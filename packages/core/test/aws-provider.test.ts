@@ -1,5 +1,17 @@
 import { TerraformStack, Testing } from "cdktf";
-import { AMBIENT_CREDENTIALS_CONTEXT, OFFLINE_ACCESS_KEY, OFFLINE_SECRET_KEY, createAwsProvider, defaultTags, synthesizeStack, testEnvironmentConfig, testStack } from "../src";
+import {
+  AMBIENT_CREDENTIALS_CONTEXT,
+  AWS_EMULATOR_CONTEXT,
+  AWS_EMULATOR_MAX_RETRIES,
+  AWS_EMULATOR_SERVICES,
+  OFFLINE_ACCESS_KEY,
+  OFFLINE_SECRET_KEY,
+  createAwsProvider,
+  defaultTags,
+  synthesizeStack,
+  testEnvironmentConfig,
+  testStack,
+} from "../src";
 
 type Json = Record<string, unknown>;
 
@@ -94,6 +106,74 @@ describe("createAwsProvider", () => {
     expect(providers).toEqual([
       { region: "eu-west-1", allowed_account_ids: ["123456789012"], default_tags: [{ tags: DEFAULT_TAGS }] },
       { alias: "us-east-1", region: "us-east-1", allowed_account_ids: ["123456789012"], default_tags: [{ tags: DEFAULT_TAGS }] },
+    ]);
+  });
+});
+
+describe("createAwsProvider against an AWS emulator (AWS_EMULATOR_CONTEXT)", () => {
+  const EMULATOR = "http://127.0.0.1:5000";
+
+  /** The provider block of a test stack in an app that targets the emulator. */
+  function emulatorProvider(overrides: Parameters<typeof testStack>[0]): Json {
+    const app = Testing.app({ context: { [AWS_EMULATOR_CONTEXT]: { url: EMULATOR } } });
+    const providers = synthesizeStack(testStack(overrides, app)).provider?.aws;
+    expect(providers).toHaveLength(1);
+    return providers![0];
+  }
+
+  test("an offline environment: every service's endpoint is the emulator, the account is asked for and pinned, few retries", () => {
+    expect(emulatorProvider({ aws: { offline: {} } })).toEqual({
+      region: "eu-west-1",
+      allowed_account_ids: ["123456789012"],
+      default_tags: [{ tags: DEFAULT_TAGS }],
+      access_key: "offline-placeholder",
+      secret_key: "offline-placeholder",
+      skip_credentials_validation: true,
+      skip_requesting_account_id: false,
+      max_retries: 2,
+      skip_metadata_api_check: "true",
+      skip_region_validation: true,
+      s3_use_path_style: true,
+      endpoints: [Object.fromEntries(AWS_EMULATOR_SERVICES.map((service) => [service, EMULATOR]))],
+    });
+    expect(AWS_EMULATOR_MAX_RETRIES).toBe(2);
+  });
+
+  test("every service of the list reaches the synthesized endpoints block (none is an unknown key the provider drops)", () => {
+    const endpoints = (emulatorProvider({ aws: { offline: {} } }).endpoints as Json[])[0];
+    expect(Object.keys(endpoints).sort()).toEqual([...AWS_EMULATOR_SERVICES].sort());
+    expect(Object.keys(endpoints)).toHaveLength(23);
+  });
+
+  test("the environment's own offline endpoints win over the emulator's", () => {
+    const provider = emulatorProvider({ aws: { offline: { endpoints: { s3: "http://localhost:4566", ec2: "http://localhost:9999" } } } });
+    const endpoints = (provider.endpoints as Json[])[0];
+    expect(endpoints.s3).toBe("http://localhost:4566");
+    expect(endpoints.ec2).toBe("http://localhost:9999");
+    expect(endpoints.sts).toBe(EMULATOR);
+    expect(endpoints.iam).toBe(EMULATOR);
+    expect(Object.keys(endpoints)).toHaveLength(AWS_EMULATOR_SERVICES.length);
+    expect(provider.allowed_account_ids).toEqual(["123456789012"]);
+    expect(provider.max_retries).toBe(2);
+  });
+
+  test("an environment that is not offline: the context changes nothing", () => {
+    expect(emulatorProvider({})).toEqual(providerBlock());
+    expect(emulatorProvider({})).toEqual({ region: "eu-west-1", allowed_account_ids: ["123456789012"], default_tags: [{ tags: DEFAULT_TAGS }] });
+    const assumed = { aws: { assumeRole: { roleArn: "arn:aws:iam::123456789012:role/deploy" } } };
+    expect(emulatorProvider(assumed)).toEqual(providerBlock(assumed));
+  });
+
+  test("an alias provider of an offline environment gets the same endpoints", () => {
+    const app = Testing.app({ context: { [AWS_EMULATOR_CONTEXT]: { url: EMULATOR } } });
+    const stack = new TerraformStack(app, "test-global");
+    const config = testEnvironmentConfig({ aws: { offline: {} } });
+    createAwsProvider(stack, config);
+    createAwsProvider(stack, config, { alias: "us-east-1", region: "us-east-1" });
+    const providers = JSON.parse(Testing.synth(stack)).provider.aws as Json[];
+    expect(providers.map((p) => [p.alias, p.region, (p.endpoints as Json[])[0].acm, p.max_retries])).toEqual([
+      [undefined, "eu-west-1", EMULATOR, 2],
+      ["us-east-1", "us-east-1", EMULATOR, 2],
     ]);
   });
 });
