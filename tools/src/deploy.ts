@@ -360,12 +360,22 @@ export async function destroy(options: DeployOptions): Promise<{ emulator?: Emul
   write(`destroying ${options.env} in the AWS emulator at ${emulator.url}\n`);
   const { stacks } = await synthForEmulator(envDir, outDir, variables, () => undefined);
   const deployed = stacks.filter((s) => fs.existsSync(path.join(stateDir, `${s}.tfstate`)));
-  // One stack at a time, dependants first: cdktf 0.21 given several stacks with some of their
-  // dependants left out (the ones never deployed) starts `terraform destroy` over and over.
-  for (const stack of [...deployed].reverse()) {
-    const args = ["destroy", stack, "--skip-synth", "--auto-approve", "--skip-provider-lock", "--ignore-missing-stack-dependencies", "--output", outDir];
-    const run = await cdktfLogged(envDir, args, variables, path.join(stateDir, `destroy-${stack}.log`), write);
-    if (run.code !== 0) throw new DeployFailed(`cdktf destroy of ${stack} failed (exit ${run.code}); the output above says where`);
+  // Dependants first, and the stacks that nothing left depends on side by side. One cdktf run per
+  // stack: cdktf 0.21 given several stacks with some of their dependants left out (the ones never
+  // deployed) starts `terraform destroy` over and over.
+  const manifest = readManifest(outDir);
+  const remaining = new Set(deployed);
+  while (remaining.size > 0) {
+    const ready = [...remaining].filter((s) => ![...remaining].some((other) => manifest.stacks[other].dependencies.includes(s)));
+    const runs = await Promise.all(
+      ready.map((stack) => {
+        const args = ["destroy", stack, "--skip-synth", "--auto-approve", "--skip-provider-lock", "--ignore-missing-stack-dependencies", "--output", outDir];
+        return cdktfLogged(envDir, args, variables, path.join(stateDir, `destroy-${stack}.log`), write).then((run) => ({ stack, run }));
+      }),
+    );
+    const failed = runs.find((r) => r.run.code !== 0);
+    if (failed) throw new DeployFailed(`cdktf destroy of ${failed.stack} failed (exit ${failed.run.code}); the output above says where`);
+    ready.forEach((s) => remaining.delete(s));
   }
   await destroyFixtures(stateDir, tfEnv);
   // The state of a destroyed stack is empty: nothing of the deploy stays behind.

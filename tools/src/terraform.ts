@@ -35,22 +35,23 @@ export function providerSource(env: NodeJS.ProcessEnv = process.env): ProviderSo
 }
 
 /**
- * The environment Terraform runs in: the CLI configuration, a plugin cache shared by every stack
- * that uses it, no prompts. Terraform's plugin cache is not safe for concurrent installs, so
- * runs that go side by side each take a cache of their own (`cacheName`); with the offline
- * mirror a cache holds only links into the mirror, so that costs nothing.
+ * The environment Terraform runs in: the CLI configuration, no prompts, and a plugin cache when
+ * providers come from the registry. Terraform's plugin cache is not safe for concurrent
+ * installs (two inits side by side fail with "file exists"), so runs that go side by side each
+ * take a cache of their own (`cacheName`). With the offline mirror there is no cache at all:
+ * `init` links the provider straight from the unpacked mirror, and neither Terraform nor cdktf
+ * (`CDKTF_DISABLE_PLUGIN_CACHE_ENV`) shares a cache between inits that cdktf runs in parallel.
  */
 export function terraformEnv(source: ProviderSource, base: NodeJS.ProcessEnv = process.env, cacheName = "shared"): NodeJS.ProcessEnv {
+  const common = { TF_CLI_CONFIG_FILE: source.cliConfigFile, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1" };
+  if (source.kind === "mirror") {
+    const rest = { ...base };
+    delete rest.TF_PLUGIN_CACHE_DIR;
+    return { ...rest, ...common, CDKTF_DISABLE_PLUGIN_CACHE_ENV: "true" };
+  }
   const cache = path.join(REPO_ROOT, ".terraform-cache", "plugins", cacheName);
   fs.mkdirSync(cache, { recursive: true });
-  return {
-    ...base,
-    TF_CLI_CONFIG_FILE: source.cliConfigFile,
-    TF_PLUGIN_CACHE_DIR: cache,
-    TF_IN_AUTOMATION: "1",
-    TF_INPUT: "0",
-    CHECKPOINT_DISABLE: "1",
-  };
+  return { ...base, ...common, TF_PLUGIN_CACHE_DIR: cache };
 }
 
 /** Whether a provider (`registry.terraform.io/hashicorp/aws`, version `5.100.0`) is in the mirror. */

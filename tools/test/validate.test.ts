@@ -259,7 +259,7 @@ describe("providerSource", () => {
 });
 
 describe("terraformEnv", () => {
-  test("adds the CLI configuration, the shared plugin cache and no prompts to the given environment", () => {
+  test("from the registry: adds the CLI configuration, the shared plugin cache and no prompts to the given environment", () => {
     const source: ProviderSource = { kind: "registry", cliConfigFile: "/x/registry.tfrc" };
     const env = terraformEnv(source, { PATH: "/bin", TF_INPUT: "1" });
     expect(env).toEqual({
@@ -279,5 +279,17 @@ describe("terraformEnv", () => {
     const prod = terraformEnv(source, {}, "prod").TF_PLUGIN_CACHE_DIR;
     expect(dev).toBe(path.join(REPO_ROOT, ".terraform-cache", "plugins", "dev"));
     expect(prod).not.toBe(dev);
+  });
+
+  test("with the offline mirror: no plugin cache (init links the mirror; a shared cache races), for cdktf neither", () => {
+    const source: ProviderSource = { kind: "mirror", mirror: "/opt/tf-plugins", cliConfigFile: "/x/mirror.tfrc" };
+    expect(terraformEnv(source, { PATH: "/bin", TF_PLUGIN_CACHE_DIR: "/elsewhere" })).toEqual({
+      PATH: "/bin",
+      TF_CLI_CONFIG_FILE: "/x/mirror.tfrc",
+      TF_IN_AUTOMATION: "1",
+      TF_INPUT: "0",
+      CHECKPOINT_DISABLE: "1",
+      CDKTF_DISABLE_PLUGIN_CACHE_ENV: "true",
+    });
   });
 });

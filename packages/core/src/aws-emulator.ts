@@ -145,7 +145,8 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     action: "ignore-changes",
     resourceType: "aws_launch_template",
     attributes: ["tag_specifications"],
-    reason: "moto's DescribeLaunchTemplateVersions does not return TagSpecifications, so every plan would write a new template version",
+    reason:
+      "moto's DescribeLaunchTemplateVersions returns the template's own tags as a tag specification (resource type launch-template) that the configuration does not have, so every plan would write a new template version",
   },
   {
     id: "asg-instance-warmup",
