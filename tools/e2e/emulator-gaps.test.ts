@@ -231,8 +231,9 @@ interface Outcome {
   readonly changed?: readonly string[];
   readonly api?: string[];
 }
-const APPLY = ["apply", "-no-color", "-input=false", "-auto-approve"];
-const DESTROY = ["destroy", "-no-color", "-input=false", "-auto-approve"];
+// Four operations at a time, as the deploy command does (see EMULATOR_PARALLELISM).
+const APPLY = ["apply", "-no-color", "-input=false", "-auto-approve", "-parallelism=4"];
+const DESTROY = ["destroy", "-no-color", "-input=false", "-auto-approve", "-parallelism=4"];
 
 type PlanChanges = { resource_changes?: { type: string; change: { actions: string[]; before?: Record<string, unknown>; after?: Record<string, unknown>; after_unknown?: Record<string, unknown> } }[] };
 

@@ -300,6 +300,14 @@ export async function summarizeStack(stack: string, outDir: string, env: NodeJS.
   };
 }
 
+/**
+ * The emulator is one Python process: under many concurrent calls on a busy machine it answers
+ * late, the SDK sends a non-idempotent create again, and the second one fails as a duplicate
+ * (seen: InvalidPermission.Duplicate on a security group rule, DuplicateTargetGroupName). Two
+ * stacks at a time, four operations each, keeps the calls in flight low.
+ */
+export const EMULATOR_PARALLELISM = ["--parallelism", "2", "--terraform-parallelism", "4"];
+
 /** `npm run deploy -- <env>`. */
 export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const write = options.write ?? ((t: string) => void process.stdout.write(t));
@@ -312,7 +320,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const variables = deployVariables(emulator, zones, options.stateDir ? stateDir : undefined);
   write(`deploying ${options.env} to the AWS emulator at ${emulator.url}\n\n`);
   const { report, stacks } = await synthForEmulator(envDir, outDir, variables, write);
-  const run = await cdktfLogged(envDir, ["deploy", ...stacks, "--skip-synth", "--auto-approve", "--skip-provider-lock", "--output", outDir], variables, path.join(stateDir, "deploy.log"), write);
+  const run = await cdktfLogged(envDir, ["deploy", ...stacks, ...EMULATOR_PARALLELISM, "--skip-synth", "--auto-approve", "--skip-provider-lock", "--output", outDir], variables, path.join(stateDir, "deploy.log"), write);
   if (run.code !== 0) throw new DeployFailed(`cdktf deploy of ${options.env} failed (exit ${run.code}); the output above says where`);
   const applied = appliedCounts(run.output);
   const summaries: StackSummary[] = [];
@@ -369,7 +377,7 @@ export async function destroy(options: DeployOptions): Promise<{ emulator?: Emul
     const ready = [...remaining].filter((s) => ![...remaining].some((other) => manifest.stacks[other].dependencies.includes(s)));
     const runs = await Promise.all(
       ready.map((stack) => {
-        const args = ["destroy", stack, "--skip-synth", "--auto-approve", "--skip-provider-lock", "--ignore-missing-stack-dependencies", "--output", outDir];
+        const args = ["destroy", stack, "--terraform-parallelism", "4", "--skip-synth", "--auto-approve", "--skip-provider-lock", "--ignore-missing-stack-dependencies", "--output", outDir];
         return cdktfLogged(envDir, args, variables, path.join(stateDir, `destroy-${stack}.log`), write).then((run) => ({ stack, run }));
       }),
     );
