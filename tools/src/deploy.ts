@@ -271,11 +271,19 @@ export function describeGaps(report: EmulatorGapReport): string {
   return lines.length > 0 ? `${lines.join("\n")}\n\n` : "";
 }
 
-/** Per-stack counts of what `cdktf deploy` applied, from its output. */
-export function appliedCounts(output: string): Map<string, { added: number; changed: number; destroyed: number }> {
+/**
+ * Per-stack counts of what `cdktf deploy` applied, from its output. cdktf names the stack at the
+ * start of a line only when the output switches stacks; indented lines belong to the last one named.
+ */
+export function appliedCounts(output: string, stacks: readonly string[]): Map<string, { added: number; changed: number; destroyed: number }> {
   const counts = new Map<string, { added: number; changed: number; destroyed: number }>();
-  for (const m of output.matchAll(/^(\S+)\s+Apply complete! Resources: (\d+) added, (\d+) changed, (\d+) destroyed\./gm)) {
-    counts.set(m[1], { added: Number(m[2]), changed: Number(m[3]), destroyed: Number(m[4]) });
+  let current: string | undefined;
+  for (const line of output.split("\n")) {
+    const named = /^(\S+)\s+(.*)$/.exec(line);
+    if (named && stacks.includes(named[1])) current = named[1];
+    else if (!/^\s/.test(line)) current = undefined;
+    const m = /Apply complete! Resources: (\d+) added, (\d+) changed, (\d+) destroyed\./.exec(line);
+    if (m && current) counts.set(current, { added: Number(m[1]), changed: Number(m[2]), destroyed: Number(m[3]) });
   }
   return counts;
 }
@@ -322,7 +330,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const { report, stacks } = await synthForEmulator(envDir, outDir, variables, write);
   const run = await cdktfLogged(envDir, ["deploy", ...stacks, ...EMULATOR_PARALLELISM, "--skip-synth", "--auto-approve", "--skip-provider-lock", "--output", outDir], variables, path.join(stateDir, "deploy.log"), write);
   if (run.code !== 0) throw new DeployFailed(`cdktf deploy of ${options.env} failed (exit ${run.code}); the output above says where`);
-  const applied = appliedCounts(run.output);
+  const applied = appliedCounts(run.output, stacks);
   const summaries: StackSummary[] = [];
   for (const stack of stacks) summaries.push(await summarizeStack(stack, outDir, variables, applied.get(stack)));
   write(`\n${describeDeploy(options.env, emulator, summaries, stateDir)}`);

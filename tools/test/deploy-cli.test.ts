@@ -1,4 +1,5 @@
 // The arguments of `npm run deploy|destroy -- <environment> [options]`.
+import { appliedCounts } from "../src/deploy";
 import { parseDeployArgs } from "../src/deploy-cli";
 import { UsageError } from "../src/workspace";
 
@@ -79,5 +80,23 @@ describe("parseDeployArgs", () => {
 
   test("an unknown environment lists the known ones", () => {
     expect(usageError(["nope"]).message).toBe('unknown environment "nope" (environments: dev, local, prod, staging)');
+  });
+});
+
+describe("appliedCounts", () => {
+  test("reads each stack's counts, also from lines where cdktf leaves the stack's name out", () => {
+    const output = [
+      "local-network  Plan: 40 to add, 0 to change, 0 to destroy.",
+      "local-registry  Plan: 5 to add, 0 to change, 0 to destroy.",
+      "                Apply complete! Resources: 5 added, 0 changed, 0 destroyed.",
+      "local-network  Apply complete! Resources: 40 added, 1 changed, 2 destroyed.",
+      "local-eks  No changes. Your infrastructure matches the configuration.",
+      "0 Stacks deploying     5 Stacks done     0 Stacks waiting",
+      "           Apply complete! Resources: 9 added, 0 changed, 0 destroyed.",
+    ].join("\n");
+    expect(Object.fromEntries(appliedCounts(output, ["local-network", "local-registry", "local-eks"]))).toEqual({
+      "local-registry": { added: 5, changed: 0, destroyed: 0 },
+      "local-network": { added: 40, changed: 1, destroyed: 2 },
+    });
   });
 });
