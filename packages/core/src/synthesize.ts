@@ -60,17 +60,21 @@ export function synthesizeApp(options: SynthesizeOptions): void {
 /**
  * Moves `from` to `to`, replacing what is there. Two synthesizers of the same environment (a
  * test run and a plan review, say) may finish at the same moment: when the other one's output
- * lands between the removal and the rename, the rename is tried again.
+ * lands during the removal or between the removal and the rename, both are tried again after a
+ * short wait (seen failing on a loaded machine with five immediate tries of the rename alone).
  */
 function replaceFolder(from: string, to: string): void {
   for (let attempt = 1; ; attempt++) {
-    fs.rmSync(to, { recursive: true, force: true });
     try {
+      // Inside the retry: another synthesizer's rename can land while this removal runs (ENOTEMPTY).
+      fs.rmSync(to, { recursive: true, force: true });
       fs.renameSync(from, to);
       return;
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (attempt >= 5 || (code !== "ENOTEMPTY" && code !== "EEXIST")) throw error;
+      const code = (error as NodeJS.ErrnoException).code ?? "";
+      if (attempt >= 20 || !["ENOTEMPTY", "EEXIST", "ENOENT", "EBUSY"].includes(code)) throw error;
+      // A few milliseconds, longer each time, so that the other synthesizer finishes its rename.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5 * attempt);
     }
   }
 }
