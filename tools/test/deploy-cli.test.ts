@@ -88,6 +88,7 @@ describe("appliedCounts", () => {
     const output = [
       "local-network  Plan: 40 to add, 0 to change, 0 to destroy.",
       "local-registry  Plan: 5 to add, 0 to change, 0 to destroy.",
+      "",
       "                Apply complete! Resources: 5 added, 0 changed, 0 destroyed.",
       "local-network  Apply complete! Resources: 40 added, 1 changed, 2 destroyed.",
       "local-eks  No changes. Your infrastructure matches the configuration.",
