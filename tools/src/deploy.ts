@@ -273,7 +273,8 @@ export function describeGaps(report: EmulatorGapReport): string {
 
 /**
  * Per-stack counts of what `cdktf deploy` applied, from its output. cdktf names the stack at the
- * start of a line only when the output switches stacks; indented and empty lines belong to the last one named.
+ * start of a line only when the output switches stacks: every other line (indented, empty, or its
+ * own status lines such as "0 Stacks deploying ...") leaves the last one named current.
  */
 export function appliedCounts(output: string, stacks: readonly string[]): Map<string, { added: number; changed: number; destroyed: number }> {
   const counts = new Map<string, { added: number; changed: number; destroyed: number }>();
@@ -281,7 +282,6 @@ export function appliedCounts(output: string, stacks: readonly string[]): Map<st
   for (const line of output.split("\n")) {
     const named = /^(\S+)\s+(.*)$/.exec(line);
     if (named && stacks.includes(named[1])) current = named[1];
-    else if (line.trim() !== "" && !/^\s/.test(line)) current = undefined;
     const m = /Apply complete! Resources: (\d+) added, (\d+) changed, (\d+) destroyed\./.exec(line);
     if (m && current) counts.set(current, { added: Number(m[1]), changed: Number(m[2]), destroyed: Number(m[3]) });
   }

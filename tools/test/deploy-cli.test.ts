@@ -89,15 +89,16 @@ describe("appliedCounts", () => {
       "local-network  Plan: 40 to add, 0 to change, 0 to destroy.",
       "local-registry  Plan: 5 to add, 0 to change, 0 to destroy.",
       "",
+      "1 Stack deploying     2 Stacks done     0 Stacks waiting",
       "                Apply complete! Resources: 5 added, 0 changed, 0 destroyed.",
       "local-network  Apply complete! Resources: 40 added, 1 changed, 2 destroyed.",
       "local-eks  No changes. Your infrastructure matches the configuration.",
-      "0 Stacks deploying     5 Stacks done     0 Stacks waiting",
-      "           Apply complete! Resources: 9 added, 0 changed, 0 destroyed.",
+      "local-eks  Apply complete! Resources: 0 added, 0 changed, 0 destroyed.",
     ].join("\n");
     expect(Object.fromEntries(appliedCounts(output, ["local-network", "local-registry", "local-eks"]))).toEqual({
       "local-registry": { added: 5, changed: 0, destroyed: 0 },
       "local-network": { added: 40, changed: 1, destroyed: 2 },
+      "local-eks": { added: 0, changed: 0, destroyed: 0 },
     });
   });
 });
